@@ -1,0 +1,259 @@
+"""The pipeline: Article -> sentences -> parsed event sentences -> mentions -> candidates -> events.
+
+Only sentences that can hold an event (a cheap lexical pre-filter) are parsed; they are parsed in
+batches with `nlp.pipe`, joined into one Doc per chunk so that places are resolved with the whole
+story as context, and each sentence then yields candidates that are merged into ACLED units.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from eventwire.model import ActorMention, Article, Claim, Event, PlaceMention, RecordError
+from eventwire.sentences import Sentence, split_sentences
+
+DEFAULT_MAX_CHARS = 1_000_000
+CHUNK_SENTENCES = 200  # sentences parsed and resolved together (bounded memory for huge articles)
+
+
+class ArticleTooLarge(ValueError):
+    pass
+
+
+@dataclass
+class ArticleResult:
+    """What one input record gave: its events, or the error that stopped it (never both lost)."""
+
+    record: str
+    article: Article | None
+    events: list[Event] = field(default_factory=list)
+    error: RecordError | None = None
+
+
+@dataclass
+class _Context:
+    """What the story has told so far, read in order (discourse state)."""
+
+    published: dt.date | None
+    anchor_date: dt.date | None
+    anchor_precision: int | None
+    country_hint: str | None = None
+    last_side1: list[ActorMention] = field(default_factory=list)
+    last_side1_paragraph: int = -9
+    last_place: PlaceMention | None = None
+    last_place_paragraph: int = -9
+
+
+class Pipeline:
+    """Loads models, lexicons and the gazetteer once; `extract` turns one article into events."""
+
+    def __init__(self, nlp=None, gazetteer=None, actors=None, classifier=None,
+                 actor_files: Iterable[str] = (), max_chars: int = DEFAULT_MAX_CHARS):
+        from eventwire.actors import ActorLexicon
+        from eventwire.classify import EventClassifier
+        from eventwire.geo import load_gazetteer
+        from eventwire.nlp import load_nlp
+
+        self.nlp = nlp if nlp is not None else load_nlp()
+        self.gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
+        self.actors = actors if actors is not None else ActorLexicon.load(extra=list(actor_files))
+        self.classifier = classifier if classifier is not None else EventClassifier.load()
+        self.max_chars = max_chars
+
+    # ------------------------------------------------------------------ public API
+    def extract(self, text: str, published: str | dt.date | None = None, source: str | None = None,
+                doc_id: str | None = None, title: str | None = None, url: str | None = None) -> list[Event]:
+        """Events of one article. Raises ValueError for unusable input (too large, bad date)."""
+        from eventwire.io.readers import make_article
+
+        article = make_article(text, published=published, source=source, doc_id=doc_id, title=title,
+                               url=url, max_chars=self.max_chars)
+        return self.extract_article(article)
+
+    def run(self, items: Iterable[Article | RecordError]) -> Iterator[ArticleResult]:
+        """Process a stream of read records; errors are values, one per failed record."""
+        for item in items:
+            if isinstance(item, RecordError):
+                yield ArticleResult(item.record, None, error=item)
+                continue
+            try:
+                yield ArticleResult(item.doc_id, item, self.extract_article(item))
+            except Exception as exc:  # one bad article never stops a batch
+                reason = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+                yield ArticleResult(item.doc_id, item, error=RecordError(item.doc_id, reason, "extract"))
+
+    def extract_article(self, article: Article) -> list[Event]:
+        from eventwire.events.candidate import merge_candidates
+        from eventwire.events.record import build_event
+
+        if len(article.text) > self.max_chars:
+            raise ArticleTooLarge(
+                f"too large: {len(article.text)} characters (limit {self.max_chars}; raise --max-chars)")
+        sentences = split_sentences(article.text)
+        ctx = _Context(published=article.published, anchor_date=article.published,
+                       anchor_precision=2 if article.published else None,
+                       country_hint=self._story_country(article))
+        candidates = []
+        selected = [s for s in sentences if self.classifier.may_hold_event(s.text)]
+        for start in range(0, len(selected), CHUNK_SENTENCES):
+            chunk = selected[start:start + CHUNK_SENTENCES]
+            candidates.extend(self._chunk_candidates(article, chunk, ctx))
+        units = merge_candidates(candidates)
+        outlets = [o for o in (article.source or article.dateline_outlet,) if o]
+        return [build_event(u, outlets) for u in units]
+
+    # ------------------------------------------------------------------ stages
+    def _story_country(self, article: Article) -> str | None:
+        from eventwire.geo import country_from_name
+
+        if article.dateline_place:
+            for part in reversed([p.strip() for p in article.dateline_place.split(",")]):
+                iso = country_from_name(part)
+                if iso:
+                    return iso
+            for place in self.gazetteer.candidates(article.dateline_place.split(",")[0])[:1]:
+                return place.country
+        return None
+
+    def _chunk_candidates(self, article: Article, chunk: list[Sentence], ctx: _Context):
+        from spacy.tokens import Doc
+
+        from eventwire.geo import resolve_places
+
+        docs = list(self.nlp.pipe([s.text for s in chunk], batch_size=64))
+        joined = Doc.from_docs(docs, ensure_whitespace=True)
+        # character offset of each sentence's doc inside the joined doc
+        offsets, tok = [], 0
+        for d in docs:
+            offsets.append(joined[tok].idx - d[0].idx if len(d) else 0)
+            tok += len(d)
+        places = resolve_places(joined, self.gazetteer, dateline_place=article.dateline_place,
+                                country_hints=tuple(h for h in (ctx.country_hint,) if h))
+        out = []
+        for i, (sent, sdoc) in enumerate(zip(chunk, docs)):
+            lo, hi = offsets[i], offsets[i] + len(sdoc.text)
+            local = [_shift(p, -lo) for p in places if lo <= p.start and p.end <= hi]
+            out.extend(self._sentence_candidates(article, sent, sdoc, local, ctx))
+        return out
+
+    def _sentence_candidates(self, article: Article, sent: Sentence, sdoc, places: list[PlaceMention],
+                             ctx: _Context):
+        from eventwire.actors import find_actors
+        from eventwire.classify import find_triggers
+        from eventwire.events.candidate import Candidate
+        from eventwire.events.roles import assign_roles, clauses
+        from eventwire.mentions.claims import find_attribution
+        from eventwire.mentions.dates import resolve_event_date
+        from eventwire.mentions.fatalities import count_fatalities
+        from eventwire.mentions.modality import modality
+
+        # Countries named in the sentence steer "the country's army" and generic actors.
+        named = [p.place.country for p in places if p.place is not None]
+        if named:
+            ctx.country_hint = named[-1]
+        if modality(sdoc[:]) != "asserted":
+            return []
+        date = resolve_event_date(sent.text, ctx.published,
+                                  default=_default_date(ctx))
+        if date is None or date.date is None or date.kind in ("past_year", "future"):
+            return []
+        if date.kind != "default":
+            ctx.anchor_date, ctx.anchor_precision = date.date, date.time_precision
+        outlet = article.source or article.dateline_outlet
+        claim = find_attribution(sent.text, outlet, article.doc_id)
+        speaker = _attribution_span(sent.text, claim)
+        actors = [a for a in find_actors(sdoc, self.actors, country_hint=ctx.country_hint)
+                  if not (speaker and speaker[0] <= a.start < speaker[1])]
+        speaker_actors = [a for a in find_actors(sdoc, self.actors, country_hint=ctx.country_hint)
+                          if speaker and speaker[0] <= a.start < speaker[1] and a.inter in (1, 2, 3, 4, 8)]
+        triggers = [t.token_index for t in find_triggers(sdoc[:])]
+        if not triggers:
+            return []
+        cs = clauses(sdoc, triggers)
+        first_verb = cs[0].head
+        subject_hint = [a for a in actors if a.end <= sdoc[first_verb].idx]
+        fatalities = count_fatalities(sent.text)
+        out = []
+        for clause in cs:
+            c_actors = [a for a in actors if clause.start_char <= a.start < clause.end_char]
+            roles = assign_roles(sdoc, clause, c_actors, subject_hint if clause is not cs[0] else [])
+            if roles.actor1 is None and speaker_actors:
+                roles.actor1 = speaker_actors[0]
+            if roles.actor1 is None and ctx.last_side1 and sent.paragraph - ctx.last_side1_paragraph <= 2:
+                roles.actor1 = ctx.last_side1[0]
+                roles.assoc1 = [a for a in ctx.last_side1[1:] if not roles.actor2 or a.name != roles.actor2.name]
+            clause_text = sdoc.text[clause.start_char:clause.end_char] if len(cs) > 1 else sent.text
+            cls = self.classifier.classify(clause_text,
+                                           inter1=roles.actor1.inter if roles.actor1 else None,
+                                           inter2=roles.actor2.inter if roles.actor2 else None)
+            if not cls.is_event:
+                continue
+            if roles.actor1 is not None:
+                ctx.last_side1 = [roles.actor1] + roles.assoc1
+                ctx.last_side1_paragraph = sent.paragraph
+            c_places = _event_places([p for p in places if clause.start_char <= p.start < clause.end_char]
+                                     or (places if len(cs) == 1 else []))
+            if not c_places:
+                if ctx.last_place is not None and sent.paragraph - ctx.last_place_paragraph <= 2:
+                    c_places = [ctx.last_place]
+                else:
+                    c_places = [None]
+            for k, place in enumerate(c_places):
+                if place is not None:
+                    ctx.last_place, ctx.last_place_paragraph = place, sent.paragraph
+                out.append(Candidate(
+                    doc_id=article.doc_id, sentence_start=sent.start, sentence_end=sent.end,
+                    sentence=sent.text, paragraph=sent.paragraph,
+                    event_type=cls.event_type, sub_event_type=cls.sub_event_type,
+                    disorder_type=cls.disorder_type, score=cls.score,
+                    date=date.date, time_precision=date.time_precision,
+                    actor1=roles.actor1, actor2=roles.actor2, assoc1=list(roles.assoc1),
+                    assoc2=list(roles.assoc2), place=place,
+                    fatalities=fatalities if k == 0 else None,
+                    claims=[claim],
+                ))
+        return out
+
+
+def _default_date(ctx: _Context):
+    """The date a sentence without its own time expression inherits: the story's current date."""
+    from eventwire.model import DateMention
+
+    if ctx.anchor_date is None:
+        return None
+    return DateMention(0, 0, "", ctx.anchor_date, ctx.anchor_precision or 2, kind="default")
+
+
+def _attribution_span(text: str, claim: Claim) -> tuple[int, int] | None:
+    if not claim.attributed_to:
+        return None
+    i = text.find(claim.attributed_to)
+    return (i, i + len(claim.attributed_to)) if i >= 0 else None
+
+
+def _shift(p: PlaceMention, delta: int) -> PlaceMention:
+    from dataclasses import replace
+
+    return replace(p, start=p.start + delta, end=p.end + delta)
+
+
+_COUNTRY_LEVEL = ("A.PCLI", "A.PCL", "A.PCLD", "A.PCLF", "A.PCLS", "A.PCLIX", "A.TERR")
+
+
+def _event_places(places: list[PlaceMention]) -> list[PlaceMention]:
+    """One event per distinct place of the clause; a country named next to a more specific place
+    is context, not a place of its own."""
+    resolved = [p for p in places if p.place is not None]
+    specific = [p for p in resolved if p.place.feature not in _COUNTRY_LEVEL]
+    chosen = specific or resolved
+    best: dict[tuple, PlaceMention] = {}
+    for p in chosen:
+        key = (p.place.geonameid, p.place.name, p.place.country)
+        if key not in best or p.geo_precision < best[key].geo_precision:
+            best[key] = p
+    # when the clause names precise places, region-level fallbacks (precision 3) add nothing
+    out = list(best.values())
+    if any(p.geo_precision < 3 for p in out):
+        out = [p for p in out if p.geo_precision < 3]
+    return out
