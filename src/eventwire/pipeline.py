@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Iterator
 
-from eventwire.model import ActorMention, Article, Claim, Event, PlaceMention, RecordError
+from eventwire.model import ActorMention, Article, Event, PlaceMention, RecordError
 from eventwire.sentences import Sentence, split_sentences
 
 DEFAULT_MAX_CHARS = 1_000_000
@@ -120,6 +121,7 @@ class Pipeline:
         from spacy.tokens import Doc
 
         from eventwire.geo import resolve_places
+        from eventwire.io.clean import parse_dateline
 
         docs = list(self.nlp.pipe([s.text for s in chunk], batch_size=64))
         joined = Doc.from_docs(docs, ensure_whitespace=True)
@@ -130,10 +132,13 @@ class Pipeline:
             tok += len(d)
         places = resolve_places(joined, self.gazetteer, dateline_place=article.dateline_place,
                                 country_hints=tuple(h for h in (ctx.country_hint,) if h))
+        _, _, body_start = parse_dateline(article.text)
         out = []
         for i, (sent, sdoc) in enumerate(zip(chunk, docs)):
             lo, hi = offsets[i], offsets[i] + len(sdoc.text)
-            local = [_shift(p, -lo) for p in places if lo <= p.start and p.end <= hi]
+            # the dateline names where the story was filed, not where events happened
+            local = [_shift(p, -lo) for p in places
+                     if lo <= p.start and p.end <= hi and sent.start + p.start - lo >= body_start]
             out.extend(self._sentence_candidates(article, sent, sdoc, local, ctx))
         return out
 
@@ -143,7 +148,7 @@ class Pipeline:
         from eventwire.classify import find_triggers
         from eventwire.events.candidate import Candidate
         from eventwire.events.roles import assign_roles, clauses
-        from eventwire.mentions.claims import find_attribution
+        from eventwire.mentions.claims import attribution_spans, find_attribution
         from eventwire.mentions.dates import resolve_event_date
         from eventwire.mentions.fatalities import count_fatalities
         from eventwire.mentions.modality import modality
@@ -152,7 +157,7 @@ class Pipeline:
         named = [p.place.country for p in places if p.place is not None]
         if named:
             ctx.country_hint = named[-1]
-        if modality(sdoc[:]) != "asserted":
+        if modality(sdoc[:], ctx.published) != "asserted":
             return []
         date = resolve_event_date(sent.text, ctx.published,
                                   default=_default_date(ctx))
@@ -162,28 +167,29 @@ class Pipeline:
             ctx.anchor_date, ctx.anchor_precision = date.date, date.time_precision
         outlet = article.source or article.dateline_outlet
         claim = find_attribution(sent.text, outlet, article.doc_id)
-        speaker = _attribution_span(sent.text, claim)
-        actors = [a for a in find_actors(sdoc, self.actors, country_hint=ctx.country_hint)
-                  if not (speaker and speaker[0] <= a.start < speaker[1])]
-        speaker_actors = [a for a in find_actors(sdoc, self.actors, country_hint=ctx.country_hint)
-                          if speaker and speaker[0] <= a.start < speaker[1] and a.inter in (1, 2, 3, 4, 8)]
+        speakers = attribution_spans(sent.text) or []
+        found = find_actors(sdoc, self.actors, country_hint=ctx.country_hint)
+        in_speaker = [a.kind == "source" or any(lo <= a.start < hi for lo, hi in speakers) for a in found]
+        actors = [a for a, sp in zip(found, in_speaker) if not sp]
+        # a party's own media office speaking for it ("Hezbollah's Military Media Center")
+        speaker_actors = [a for a, sp in zip(found, in_speaker) if sp and a.inter in (1, 2, 3, 4, 8)]
         triggers = [t.token_index for t in find_triggers(sdoc[:])]
         if not triggers:
             return []
-        cs = clauses(sdoc, triggers)
-        first_verb = cs[0].head
-        subject_hint = [a for a in actors if a.end <= sdoc[first_verb].idx]
         fatalities = count_fatalities(sent.text)
         out = []
-        for clause in cs:
+        for clause in clauses(sdoc, triggers, _reporting_lemmas()):
+            if clause.is_reporting:
+                continue
             c_actors = [a for a in actors if clause.start_char <= a.start < clause.end_char]
-            roles = assign_roles(sdoc, clause, c_actors, subject_hint if clause is not cs[0] else [])
-            if roles.actor1 is None and speaker_actors:
+            roles = assign_roles(sdoc, clause, c_actors)
+            if roles.actor1 is None and speaker_actors and (
+                    roles.actor2 is None or roles.actor2.name != speaker_actors[0].name):
                 roles.actor1 = speaker_actors[0]
             if roles.actor1 is None and ctx.last_side1 and sent.paragraph - ctx.last_side1_paragraph <= 2:
                 roles.actor1 = ctx.last_side1[0]
                 roles.assoc1 = [a for a in ctx.last_side1[1:] if not roles.actor2 or a.name != roles.actor2.name]
-            clause_text = sdoc.text[clause.start_char:clause.end_char] if len(cs) > 1 else sent.text
+            clause_text = sdoc.text[clause.start_char:clause.end_char]
             cls = self.classifier.classify(clause_text,
                                            inter1=roles.actor1.inter if roles.actor1 else None,
                                            inter2=roles.actor2.inter if roles.actor2 else None)
@@ -192,8 +198,7 @@ class Pipeline:
             if roles.actor1 is not None:
                 ctx.last_side1 = [roles.actor1] + roles.assoc1
                 ctx.last_side1_paragraph = sent.paragraph
-            c_places = _event_places([p for p in places if clause.start_char <= p.start < clause.end_char]
-                                     or (places if len(cs) == 1 else []))
+            c_places = _event_places([p for p in places if clause.start_char <= p.start < clause.end_char])
             if not c_places:
                 if ctx.last_place is not None and sent.paragraph - ctx.last_place_paragraph <= 2:
                     c_places = [ctx.last_place]
@@ -216,6 +221,13 @@ class Pipeline:
         return out
 
 
+@lru_cache(maxsize=1)
+def _reporting_lemmas() -> frozenset[str]:
+    from eventwire.mentions.lexicon import load_language
+
+    return frozenset(load_language("reporting_verbs")["verbs"].values())
+
+
 def _default_date(ctx: _Context):
     """The date a sentence without its own time expression inherits: the story's current date."""
     from eventwire.model import DateMention
@@ -223,13 +235,6 @@ def _default_date(ctx: _Context):
     if ctx.anchor_date is None:
         return None
     return DateMention(0, 0, "", ctx.anchor_date, ctx.anchor_precision or 2, kind="default")
-
-
-def _attribution_span(text: str, claim: Claim) -> tuple[int, int] | None:
-    if not claim.attributed_to:
-        return None
-    i = text.find(claim.attributed_to)
-    return (i, i + len(claim.attributed_to)) if i >= 0 else None
 
 
 def _shift(p: PlaceMention, delta: int) -> PlaceMention:
@@ -252,8 +257,11 @@ def _event_places(places: list[PlaceMention]) -> list[PlaceMention]:
         key = (p.place.geonameid, p.place.name, p.place.country)
         if key not in best or p.geo_precision < best[key].geo_precision:
             best[key] = p
-    # when the clause names precise places, region-level fallbacks (precision 3) add nothing
+    # When the clause names precise places, the regions that contain them ("A, B and C in the X
+    # region") and region-level fallbacks add no event of their own.
     out = list(best.values())
+    if any(p.geo_precision == 1 for p in out):
+        out = [p for p in out if p.geo_precision == 1 or p.place.feature.startswith("P.")]
     if any(p.geo_precision < 3 for p in out):
         out = [p for p in out if p.geo_precision < 3]
     return out

@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from eventwire.mentions.entities import (
-    SCORED_LABELS, EntityOptions, EntityRecognizer, baseline_entities,
+    SCORED_LABELS,
+    EntityOptions,
+    EntityRecognizer,
+    baseline_entities,
 )
 
 REPORTED_LABELS = SCORED_LABELS + ("Quantity", "Money")

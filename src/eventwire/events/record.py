@@ -42,8 +42,9 @@ def event_id(c: Candidate, iso3: str | None) -> str:
     return f"{iso3 or 'XXX'}-{digest}"
 
 
-def build_event(c: Candidate, outlets: list[str], geo) -> Event:
-    """`geo` is the eventwire.geo module facade (country names, iso codes, regions)."""
+def build_event(c: Candidate, outlets: list[str]) -> Event:
+    """The ACLED-style record of one merged candidate, credited to `outlets`."""
+    from eventwire import geo
     place = c.place.place if c.place and c.place.place else None
     iso2 = place.country if place else (c.actor1.country if c.actor1 and c.actor1.country else None)
     country = geo.country_name(iso2) if iso2 else None
@@ -56,15 +57,16 @@ def build_event(c: Candidate, outlets: list[str], geo) -> Event:
         location = place.name
     lat = round(place.latitude, 4) if place else None
     lon = round(place.longitude, 4) if place else None
+    sub_event_type = territory_subtype(c.sub_event_type, inter1)
     civ = "Civilian targeting" if c.event_type in POLITICAL_VIOLENCE and inter2 == 7 else None
     ev = Event(
-        event_id=event_id(c, geo.iso3(iso2) if iso2 else None),
+        event_id=event_id(c, _iso3(iso2)),
         event_date=c.date.isoformat() if c.date else None,
         year=c.date.year if c.date else None,
         time_precision=c.time_precision,
         disorder_type=c.disorder_type,
         event_type=c.event_type,
-        sub_event_type=c.sub_event_type,
+        sub_event_type=sub_event_type,
         actor1=a1,
         assoc_actor_1=[localise_generic(a, country) for a in c.assoc1],
         inter1=inter1,
@@ -95,6 +97,20 @@ def build_event(c: Candidate, outlets: list[str], geo) -> Event:
     ev.confidence = confidence(c)
     ev.notes = notes(ev)
     return ev
+
+
+def territory_subtype(sub_event_type: str, inter1: int | None) -> str:
+    """ACLED: who takes the ground decides the territory sub-type: state forces regain, others overtake."""
+    if sub_event_type in ("Government regains territory", "Non-state actor overtakes territory") and inter1:
+        return "Government regains territory" if inter1 == 1 else "Non-state actor overtakes territory"
+    return sub_event_type
+
+
+def _iso3(iso2: str | None) -> str | None:
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=iso2) if iso2 else None
+    return country.alpha_3 if country else None
 
 
 def confidence(c: Candidate) -> float:

@@ -20,6 +20,9 @@ _ASSOC_BEFORE = re.compile(
 )
 _ASSOC_AFTER = re.compile(r"^\W{0,2}\s*(allies|ally|allied\s+\w+|proxies|partners|affiliates)\b", re.I)
 _PASSIVE_AGENT = re.compile(r"\bby(\s+the)?\s*$", re.I)
+_TARGET_BEFORE = re.compile(
+    r"\b(from|against|on|targeting|targeted|attacking|attacked|toward|towards|fighting|with)"
+    r"(\s+(the|a|an|its|their))?(\s+[a-z][\w’'-]*){0,2}\s*$")
 
 
 @dataclass
@@ -29,6 +32,7 @@ class Clause:
     tokens: set[int] = field(default_factory=set)
     start_char: int = 0
     end_char: int = 0
+    is_reporting: bool = False
 
 
 @dataclass
@@ -39,27 +43,56 @@ class Roles:
     assoc2: list[ActorMention] = field(default_factory=list)
 
 
+_SUBJ = ("nsubj", "nsubjpass")
+_FINITE_TAGS = ("VBD", "VBZ", "VBP", "MD")
+
+
+def _non_finite(tok) -> bool:
+    """Purpose and complement verbs ("to prevent militants from fleeing") are part of their parent clause."""
+    if any(c.tag_ == "TO" for c in tok.children) or tok.dep_ in ("xcomp", "acl", "pcomp", "amod"):
+        return True
+    return tok.tag_ == "VBG" and not any(c.dep_ == "aux" for c in tok.children)
+
+
+def _is_clause_head(tok) -> bool:
+    if tok.pos_ not in ("VERB", "AUX") or _non_finite(tok):
+        return False
+    if tok.dep_ == "ROOT":
+        return True
+    has_subject = any(c.dep_ in _SUBJ for c in tok.children)
+    finite = tok.tag_ in _FINITE_TAGS or any(c.dep_ in ("aux", "auxpass") for c in tok.children)
+    return has_subject and finite
+
+
 def governing_verb(doc, i: int) -> int:
-    """The verb that governs token i (itself if a verb): walk up heads until a VERB/AUX."""
+    """The clause head that governs token i: walk up heads to the first finite clause verb."""
     tok = doc[i]
-    seen = 0
-    while tok.pos_ not in ("VERB", "AUX") and tok.head.i != tok.i and seen < 20:
+    for _ in range(40):
+        if _is_clause_head(tok):
+            return tok.i
+        if tok.head.i == tok.i:
+            return tok.i
         tok = tok.head
-        seen += 1
-    return tok.i if tok.pos_ in ("VERB", "AUX") else doc[i].i
+    return doc[i].i
 
 
-def clauses(doc, trigger_tokens: list[int]) -> list[Clause]:
-    """Partition the sentence among the verbs that govern the triggers.
+def clauses(doc, trigger_tokens: list[int], reporting_lemmas: frozenset[str] = frozenset()) -> list[Clause]:
+    """Partition the sentence into finite clauses; each token belongs to its nearest clause head.
 
-    Each token belongs to the nearest governing verb among its ancestors; tokens under none of them
-    belong to the first clause. Verbs joined by `conj` without a subject of their own share the
-    subject of the verb they are joined to (handled in `roles`, by position)."""
+    Heads are the verbs governing the triggers and every finite verb with a subject of its own
+    ("X advanced in A, and in B the army advanced in C" has two). Purpose and complement verbs
+    stay inside their parent clause. Clauses headed by a reporting verb ("a source said") are
+    returned too but flagged by `is_reporting`, so callers can skip them."""
     if not len(doc):
         return []
     heads: dict[int, list[int]] = {}
-    for t in trigger_tokens or [next((t.i for t in doc if t.dep_ == "ROOT"), 0)]:
+    for t in trigger_tokens:
         heads.setdefault(governing_verb(doc, t), []).append(t)
+    for tok in doc:
+        if _is_clause_head(tok) and tok.i not in heads:
+            heads[tok.i] = []
+    if not heads:
+        heads[next((t.i for t in doc if t.dep_ == "ROOT"), 0)] = []
     order = sorted(heads)
     out = {h: Clause(head=h, triggers=sorted(heads[h])) for h in order}
     for tok in doc:
@@ -76,11 +109,25 @@ def clauses(doc, trigger_tokens: list[int]) -> list[Clause]:
     result = []
     for h in order:
         c = out[h]
+        c.is_reporting = doc[h].lemma_.lower() in reporting_lemmas and not c.triggers
         idx = sorted(c.tokens)
         c.start_char = doc[idx[0]].idx
         c.end_char = doc[idx[-1]].idx + len(doc[idx[-1]])
         result.append(c)
     return result
+
+
+def subject_tokens(doc, clause: Clause) -> tuple[set[int], bool]:
+    """Token indices of the clause's subject (or of the verb it is conjoined to), and whether passive."""
+    verb = doc[clause.head]
+    for _ in range(5):
+        subj = [c for c in verb.children if c.dep_ in _SUBJ]
+        if subj:
+            return {t.i for s in subj for t in s.subtree}, subj[0].dep_ == "nsubjpass"
+        if verb.dep_ != "conj" or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    return set(), False
 
 
 def clause_of_char(cs: list[Clause], doc, char: int) -> Clause | None:
@@ -92,34 +139,41 @@ def clause_of_char(cs: list[Clause], doc, char: int) -> Clause | None:
     return None
 
 
-def assign_roles(doc, clause: Clause, actors: list[ActorMention], subject_hint: list[ActorMention]) -> Roles:
-    """Assign actors (offsets relative to doc.text) of one clause to sides.
+def assign_roles(doc, clause: Clause, actors: list[ActorMention]) -> Roles:
+    """Assign the actors of one clause (offsets relative to doc.text) to sides.
 
-    `subject_hint`: actors of the sentence that stand before the first clause's verb, used when a
-    conjoined verb has no subject of its own ("Syrian forces ... advanced and seized X")."""
+    Side 1 is the clause's subject (the agent "by X" in a passive clause); side 2 the others. When the
+    parse gives no subject, position decides: before the verb is side 1. An actor right after "from",
+    "against", "on", "targeting"... is a target (side 2); "backed by X", "X allies" make X an associate."""
     verb = doc[clause.head]
     text = doc.text
+    subj, passive = subject_tokens(doc, clause)
     side1: list[ActorMention] = []
     side2: list[ActorMention] = []
     assoc1: list[ActorMention] = []
     assoc2: list[ActorMention] = []
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    seen: set[str] = set()
     for a in sorted(actors, key=lambda a: a.start):
+        if a.name in seen:  # a later mention of the same actor ("al-Nusra ... terrorists") keeps its side
+            continue
+        seen.add(a.name)
+        span = doc.char_span(a.start, a.end, alignment_mode="expand")
+        tok = span.root.i if span is not None and len(span) else None
         before = text[max(0, a.start - 40):a.start]
         after = text[a.end:a.end + 25]
         is_assoc = bool(_ASSOC_BEFORE.search(before)) or bool(_ASSOC_AFTER.search(after))
-        if a.start < verb.idx:
-            side = 1
+        if _TARGET_BEFORE.search(before):
+            side = 2
         elif passive and _PASSIVE_AGENT.search(before) and not _ASSOC_BEFORE.search(before):
             side = 1
+        elif subj and tok is not None:
+            side = 2 if passive and tok in subj else (1 if tok in subj else 2)
         else:
-            side = 2
+            side = 1 if a.start < verb.idx else 2
         if is_assoc:
-            (assoc1 if side == 1 or a.start < verb.idx + 60 and side1 else assoc2).append(a)
+            (assoc1 if side == 1 else assoc2).append(a)
         else:
             (side1 if side == 1 else side2).append(a)
-    if not side1 and subject_hint:
-        side1 = list(subject_hint)
     roles = Roles()
     if side1:
         roles.actor1 = side1[0]

@@ -1,0 +1,14 @@
+"""Actors: the ACLED-style actor lexicon and the matcher that finds actor mentions in text."""
+from eventwire.actors.lexicon import (
+           Actor,
+           ActorLexicon,
+           Country,
+           EthnicGroup,
+           Role,
+           default_lexicon,
+           strip_period,
+)
+from eventwire.actors.matcher import find_actors
+
+__all__ = ["Actor", "ActorLexicon", "Country", "EthnicGroup", "Role", "default_lexicon", "find_actors",
+           "strip_period"]

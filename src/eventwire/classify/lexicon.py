@@ -1,0 +1,226 @@
+"""Trigger lexicon: word patterns from data/triggers.yaml matched on raw text or on a spaCy sentence.
+
+Pattern syntax (see triggers.yaml): words separated by spaces; `kill*` is a prefix; `...` a gap of
+up to 3 words. Matching runs on a length-preserving normalisation of the text, so match offsets are
+character offsets into the original string.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from .taxonomy import data_path
+
+_WORD_CHARS = r"[\w'\-=\[]"
+_WORD_RE = re.compile(r"[\w'\-=\[]+")
+_GAP = r"(?:(?!by\s)\S+\s+){0,3}"   # up to 3 words, never across "by" (keeps agent and patient apart)
+
+
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'",
+                         "\u2010": "-", "\u2011": "-"})
+_NON_WORD = re.compile(r"[^\w'\-=\[]|_")
+
+
+def normalise(text: str) -> str:
+    """Lower-case, curly quotes to ', punctuation to spaces; same length as `text`."""
+    low = text.lower()
+    if len(low) != len(text):   # rare letters whose lower case is longer (e.g. "İ")
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return _NON_WORD.sub(" ", low.translate(_QUOTES))
+
+
+def _alt_regex(tok: str) -> str:
+    if tok.endswith("*"):
+        return re.escape(tok[:-1]) + _WORD_CHARS + "*"
+    return re.escape(tok) + r"(?:'s?)?"
+
+
+def _token_regex(tok: str) -> str:
+    """One pattern word; `a|b*|c` is an alternation of words."""
+    alts = [a for a in tok.split("|") if a]
+    if len(alts) == 1:
+        return _alt_regex(alts[0])
+    return "(?:" + "|".join(_alt_regex(a) for a in alts) + ")"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One compiled trigger/cue pattern."""
+
+    text: str                 # as written in the YAML file
+    firsts: tuple[tuple[str, bool], ...]   # possible first words (without '*'), is-prefix flag
+    regex: re.Pattern[str]
+    keys: tuple[tuple[str, bool], ...] = ()  # alternatives of the first content word (pre-filter)
+
+    @classmethod
+    def compile(cls, text: str) -> "Pattern":
+        toks = text.lower().split()
+        if not toks or toks[0] == "...":
+            raise ValueError(f"bad pattern {text!r}")
+        parts: list[str] = []
+        gap = False
+        for tok in toks:
+            if tok == "...":
+                gap = True
+                continue
+            if parts:
+                parts.append(r"\s+" + (_GAP if gap else ""))
+            parts.append(_token_regex(tok))
+            gap = False
+        rx = re.compile(r"(?<![\w'\-=\[])" + "".join(parts) + r"(?![\w\-=])")
+        def alts(tok: str) -> tuple[tuple[str, bool], ...]:
+            return tuple((a.rstrip("*"), a.endswith("*")) for a in tok.split("|") if a)
+
+        words = [t for t in toks if t != "..."]
+        content = next((t for t in words if not set(t.split("|")) & _STOPWORDS), words[0])
+        return cls(text, alts(toks[0]), rx, alts(content))
+
+
+@dataclass(frozen=True)
+class Match:
+    """A pattern found in a text (character offsets into the text)."""
+
+    start: int
+    end: int
+    pattern: str
+    label: str        # sub-event type, or cue name
+    weight: float
+
+
+_STOPWORDS = frozenset("a an the in on of to by for with after at from and or was were is are has have "
+                       "had its their his her it they he she".split())
+
+
+class _Index:
+    """Patterns grouped by their first word (or, with by_key, their first content word), for a cheap
+    word pre-check before running the pattern's regex."""
+
+    def __init__(self, items: Iterable[tuple[Pattern, str, float]], by_key: bool = False):
+        self.exact: dict[str, list[tuple[Pattern, str, float]]] = {}
+        self.prefix: dict[str, list[tuple[Pattern, str, float]]] = {}
+        for item in items:
+            for first, is_prefix in (item[0].keys if by_key else item[0].firsts):
+                (self.prefix if is_prefix else self.exact).setdefault(first, []).append(item)
+        self._min_pre = min((len(k) for k in self.prefix), default=1)
+        self._max_pre = max((len(k) for k in self.prefix), default=0)
+
+    def candidates(self, words: set[str]) -> list[tuple[Pattern, str, float]]:
+        out = self._candidates(words)
+        seen: set[int] = set()
+        uniq = []
+        for item in out:   # a pattern with alternative first words may be listed more than once
+            if id(item) not in seen:
+                seen.add(id(item))
+                uniq.append(item)
+        return uniq
+
+    def _candidates(self, words: set[str]) -> list[tuple[Pattern, str, float]]:
+        out: list[tuple[Pattern, str, float]] = []
+        for w in words:
+            hit = self.exact.get(w)
+            if hit:
+                out.extend(hit)
+            if w.endswith("'s") and w[:-2] in self.exact:
+                out.extend(self.exact[w[:-2]])
+        if self.prefix:
+            hit_pre: set[str] = set()
+            for w in words:
+                for n in range(self._min_pre, min(len(w), self._max_pre) + 1):
+                    if w[:n] in self.prefix:
+                        hit_pre.add(w[:n])
+            for pre in hit_pre:
+                out.extend(self.prefix[pre])
+        return out
+
+    def any(self, words: set[str]) -> bool:
+        if any(w in self.exact for w in words):
+            return True
+        return any(w[:n] in self.prefix for w in words
+                   for n in range(self._min_pre, min(len(w), self._max_pre) + 1))
+
+
+def _words(norm: str) -> set[str]:
+    return set(_WORD_RE.findall(norm))
+
+
+class TriggerLexicon:
+    """Trigger patterns per sub-event type plus named cue lists, from a triggers.yaml document."""
+
+    def __init__(self, doc: dict[str, Any]):
+        trig: list[tuple[Pattern, str, float]] = []
+        for label, pats in (doc.get("triggers") or {}).items():
+            for text, weight in (pats or {}).items():
+                trig.append((Pattern.compile(str(text)), label, float(weight)))
+        self.triggers = _Index(trig)
+        self.cue_names: tuple[str, ...] = tuple((doc.get("cues") or {}).keys())
+        cues: list[tuple[Pattern, str, float]] = []
+        for name, pats in (doc.get("cues") or {}).items():
+            for text in pats or []:
+                cues.append((Pattern.compile(str(text)), name, 1.0))
+        self.cues = _Index(cues)
+        pre = [(Pattern.compile(str(t)), "prefilter", 1.0) for t in doc.get("prefilter") or []]
+        self._prefilter = _Index(trig + pre, by_key=True)
+        self._mask = [Pattern.compile(str(t)).regex for t in doc.get("mask") or []]
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "TriggerLexicon":
+        with open(path, encoding="utf-8") as fh:
+            return cls(yaml.safe_load(fh))
+
+    # -- matching -----------------------------------------------------------------------------
+    def _normalise(self, text: str) -> str:
+        """normalise() with the `mask` phrases (e.g. "riot police") blanked out."""
+        norm = normalise(text)
+        for rx in self._mask:
+            norm = rx.sub(lambda m: " " * len(m.group(0)), norm)
+        return norm
+
+    def _run(self, index: _Index, text: str, norm: str | None = None) -> list[Match]:
+        norm = self._normalise(text) if norm is None else norm
+        found: list[Match] = []
+        for p, label, w in index.candidates(_words(norm)):
+            for m in p.regex.finditer(norm):
+                found.append(Match(m.start(), m.end(), p.text, label, w))
+        found.sort(key=lambda m: (m.start, -m.end))
+        return found
+
+    def match_triggers(self, text: str) -> list[Match]:
+        """All trigger matches in `text`, in text order."""
+        return self._run(self.triggers, text)
+
+    def match_cues(self, text: str) -> list[Match]:
+        """All cue matches (label = cue name) in `text`."""
+        return self._run(self.cues, text)
+
+    def analyse(self, text: str) -> tuple[list[Match], list[Match]]:
+        """(trigger matches, cue matches) of `text`, normalising it once."""
+        norm = self._normalise(text)
+        return self._run(self.triggers, text, norm), self._run(self.cues, text, norm)
+
+    def may_hold_event(self, text: str) -> bool:
+        """Cheap lexical pre-filter: False only when no trigger or event word occurs (high recall)."""
+        return self._prefilter.any(_words(self._normalise(text)))
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: str | None = None) -> TriggerLexicon:
+    """Load the trigger lexicon (the shipped data/triggers.yaml unless `path` is given)."""
+    return TriggerLexicon.from_file(path or data_path("triggers.yaml"))
+
+
+def rule_scores(matches: Iterable[Match]) -> dict[str, float]:
+    """Sum of weights per sub-event type, each distinct pattern counted once."""
+    seen: set[tuple[str, str]] = set()
+    scores: dict[str, float] = {}
+    for m in matches:
+        key = (m.label, m.pattern)
+        if key in seen:
+            continue
+        seen.add(key)
+        scores[m.label] = scores.get(m.label, 0.0) + m.weight
+    return scores

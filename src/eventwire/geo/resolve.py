@@ -1,0 +1,379 @@
+"""Resolving the toponyms of one story to gazetteer places, with the story as context.
+
+Each candidate is scored on: how its name matched (own name > alias > alternate > transliteration),
+feature fit to the phrase ("X hill" -> T, "town of X" -> P, "X Governorate" -> A.ADM1), the story's
+countries (explicit mentions, nationality words, the dateline, "the Syrian town of X"), admin containment
+("Alexandria, Louisiana"), distance to the story's other places (second pass) and population.
+A toponym the gazetteer lacks falls back to the place tied to it in the same sentence (precision 2) or to
+the story's admin area/country (precision 3) - never to a guessed point.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import TYPE_CHECKING, Iterable
+
+from eventwire.model import Place, PlaceMention
+
+from .gazetteer import ALIAS, Gazetteer, country_from_name, demonyms, haversine_km
+from .normalize import fold
+from .recognize import Toponym, find_toponyms
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+# geo_precision of a place by its feature: the named point (1), a part of a larger area (2), a region (3).
+_REGION_FEATURES = ("A.PCLI", "A.ADM1", "L.CONT", "L.RGN", "H.")
+
+
+def precision_of(place: Place) -> int:
+    """geo_precision implied by the kind of place itself."""
+    if place.feature.startswith(_REGION_FEATURES):
+        return 3
+    if place.feature.startswith(("A.ADM2", "T.MTS", "T.DSRT", "T.PEN", "T.ISLS", "T.VAL", "L.")):
+        return 2
+    return 1
+
+
+def _feature_fit(hint: str | None, feature: str) -> float:
+    if not hint:
+        return 0.0
+    if feature.startswith(hint):
+        return 3.0
+    if hint[0] == feature[0]:
+        return 1.5
+    if hint == "L" and feature.startswith(("A.", "T.")):
+        return 1.0
+    if hint.startswith("A") and feature.startswith("L"):
+        return 1.0
+    return -2.5
+
+
+def _base_score(place: Place, kind: int, level: int) -> float:
+    s = math.log10(place.population + 10) * 0.8
+    f = place.feature
+    if f == "A.PCLI":
+        s += 6.0
+    elif f == "A.ADM1":
+        s += 2.5
+    elif f.startswith(("L.", "T.", "H.")) and place.geonameid is None:
+        s += 6.0  # hand-written regions: curated, well-known
+    elif f == "P.PPLC":
+        s += 3.5
+    elif f == "A.ADM2":
+        s += 0.5
+    s -= (0.0, 0.4, 1.5)[kind]
+    s -= 4.0 * level
+    return s
+
+
+class _Story:
+    """What the story tells about where it is: countries and admin areas mentioned."""
+
+    def __init__(self, countries: Counter, admin1: Counter, dateline: Place | None):
+        self.countries = countries
+        self.admin1 = admin1
+        self.dateline = dateline
+
+    def country_bonus(self, cc: str) -> float:
+        n = self.countries.get(cc, 0)
+        if not n:
+            return 0.0
+        top = max(self.countries.values())
+        return 2.0 + 2.5 * n / top
+
+
+def _story_context(doc, toponyms: list[Toponym], gaz: Gazetteer, dateline: Place | None,
+                   country_hints: Iterable[str]) -> _Story:
+    countries: Counter = Counter()
+    admin1: Counter = Counter()
+    for cc in country_hints:
+        if cc:
+            countries[cc.upper()] += 3
+    if dateline is not None:
+        countries[dateline.country] += 3
+    dem = demonyms()
+    for ent in doc.ents:
+        if ent.label_ == "NORP":
+            cc = dem.get(fold(ent.text))
+            if cc:
+                countries[cc] += 1
+    for t in toponyms:
+        cands = gaz.lookup(t.text, loose=False)
+        if not cands:
+            continue
+        countries_of = [p for p, kind, _ in cands if p.feature == "A.PCLI" and kind <= ALIAS]
+        if countries_of and any(p.feature == "A.ADM1" and kind == 0 for p, kind, _ in cands):
+            continue  # "Georgia": a country and a US state - evidence for neither
+        if countries_of:
+            countries[countries_of[0].country] += 2
+            continue
+        adm = [p for p, kind, _ in cands if p.feature == "A.ADM1" and kind <= ALIAS]
+        towns = [p for p, kind, _ in cands if p.feature.startswith("P") and kind == 0 and p.population >= 10_000]
+        if len({(p.country, p.admin1) for p in adm}) == 1 and not towns:
+            countries[adm[0].country] += 1
+            admin1[(adm[0].country, adm[0].admin1)] += 1
+        if t.country_hint:
+            countries[t.country_hint] += 1
+    return _Story(countries, admin1, dateline)
+
+
+def _score(place: Place, kind: int, level: int, t: Toponym, story: _Story,
+           apposition: Place | None, others: list[Place]) -> tuple[float, list[str]]:
+    why = []
+    s = _base_score(place, kind, level)
+    fit = _feature_fit(t.hint, place.feature)
+    if fit:
+        s += fit
+        why.append(f"fits '{t.hint}' phrase" if fit > 0 else f"does not fit '{t.hint}' phrase")
+    cb = story.country_bonus(place.country)
+    if cb:
+        s += cb
+        why.append(f"story country {place.country}")
+    elif story.countries and place.feature != "A.PCLI" and place.country:
+        s -= 1.5
+    if t.country_hint:
+        if place.country == t.country_hint:
+            s += 4.0
+            why.append(f"'{t.country_hint}' nationality word")
+        else:
+            s -= 3.0
+    if (place.country, place.admin1) in story.admin1 and place.feature != "A.ADM1":
+        s += 2.0
+        why.append(f"in story admin area {place.admin1}")
+    if apposition is not None:
+        if apposition.feature == "A.PCLI" and place.country == apposition.country:
+            s += 3.0
+            why.append(f"'{apposition.name}' follows")
+        elif apposition.feature == "A.ADM1" and place.country == apposition.country \
+                and place.admin1 == apposition.admin1:
+            s += 5.0
+            why.append(f"in '{apposition.name}' that follows")
+    if others and place.feature not in ("A.PCLI",):
+        d = min(haversine_km(place.latitude, place.longitude, o.latitude, o.longitude) for o in others)
+        if d < 50:
+            s += 2.5
+            why.append(f"{d:.0f} km from another place of the story")
+        elif d < 250:
+            s += 1.2
+            why.append(f"{d:.0f} km from another place of the story")
+    if story.dateline is not None and place.feature.startswith("P"):
+        d = haversine_km(place.latitude, place.longitude, story.dateline.latitude, story.dateline.longitude)
+        if d < 300:
+            s += 1.0
+    return s, why
+
+
+def _resolve_dateline(name: str | None, gaz: Gazetteer) -> Place | None:
+    if not name:
+        return None
+    cands = [h for h in gaz.lookup(name, loose=False) if h[1] <= ALIAS]
+    if not cands:
+        return None
+    return max(cands, key=lambda h: _base_score(h[0], h[1], h[2]))[0]
+
+
+def resolve_places(doc: "Doc", gaz: Gazetteer, dateline_place: str | None = None,
+                   country_hints: Iterable[str] = (), toponyms: list[Toponym] | None = None
+                   ) -> list[PlaceMention]:
+    """Find and resolve the toponyms of one article (offsets are character offsets into doc.text)."""
+    if toponyms is None:
+        toponyms = find_toponyms(doc, gaz)
+    dateline = _resolve_dateline(dateline_place, gaz)
+    story = _story_context(doc, toponyms, gaz, dateline, country_hints)
+    text = doc.text
+
+    def lookup(t: Toponym) -> list[tuple[Place, int, int]]:
+        hits = gaz.lookup(t.text)
+        if not hits and t.anchor:
+            hits = gaz.lookup(text[t.anchor[0]:t.anchor[1]])
+        if not hits:
+            hits = gaz.lookup(_strip_noun(t.text))
+        return hits
+
+    cand_lists = [_drop_shadowed(lookup(t), t) for t in toponyms]
+    # apposition: "Alexandria, Louisiana" / "Pandi, Bulacan"
+    appos: list[Place | None] = [None] * len(toponyms)
+    for i in range(len(toponyms) - 1):
+        a, b = toponyms[i], toponyms[i + 1]
+        between = text[a.end:b.start]
+        if between.strip() == "," and cand_lists[i + 1]:
+            best = [p for p, kind, lvl in cand_lists[i + 1] if p.feature in ("A.PCLI", "A.ADM1") and kind <= ALIAS
+                    and lvl == 0]
+            if best:
+                appos[i] = max(best, key=lambda p: story.country_bonus(p.country) + math.log10(p.population + 10))
+
+    def choose(i: int, others: list[Place]) -> tuple[Place | None, str | None, float]:
+        t = toponyms[i]
+        best: tuple[float, Place | None, list[str]] = (-1e9, None, [])
+        for place, kind, level in cand_lists[i]:
+            if level == 1 and not story.countries.get(place.country) and t.country_hint != place.country:
+                continue  # a transliteration variant must agree with the story's countries (measured:
+                # accepting context-free variants lowers accuracy on ACLED notes)
+            s, why = _score(place, kind, level, t, story, appos[i], others)
+            if s > best[0]:
+                best = (s, place, why)
+        if best[1] is None:
+            return None, None, 0.0
+        score, place, why = best
+        weak = (story.countries and place.country and not story.countries.get(place.country)
+                and place.feature.startswith(("P", "T", "A.ADM2")) and place.population < 50_000
+                and (t.source != "ner" or place.population < 10_000 or t.country_hint
+                     or (t.hint and _feature_fit(t.hint, place.feature) < 0)))
+        if not weak and others and story.countries and place.country \
+                and not story.countries.get(place.country) and place.feature.startswith("P") \
+                and place.population < 100_000:
+            # a small foreign town far from everything else the story names is a wrong homonym
+            weak = min(haversine_km(place.latitude, place.longitude, o.latitude, o.longitude)
+                       for o in others) > 150
+        if weak:
+            return None, None, 0.0
+        kinds = {p.geonameid or id(p) for p, _, _ in cand_lists[i]}
+        reason = f"{len(kinds)} candidate(s); " + (", ".join(why) if why else "most prominent candidate")
+        return place, reason, best[0]
+
+    first = [choose(i, []) for i in range(len(toponyms))]
+    for i, (place, _, _) in enumerate(first):
+        if place is None or place.feature == "A.PCLI" or not place.country:
+            continue
+        exact = [p for p, kind, lvl in cand_lists[i] if lvl == 0 and kind == 0]
+        if place in exact and (place.feature in ("P.PPLC", "A.ADM1") or place.population >= 100_000):
+            story.countries[place.country] += 1  # "Nairobi" tells the story is in Kenya
+    # second pass: distance to the other places of the story (unambiguous ones weigh in)
+    chosen = []
+    for i in range(len(toponyms)):
+        seen_pts: dict[tuple[float, float], Place] = {}
+        for j in range(len(toponyms)):
+            pj = first[j][0]
+            if j != i and pj is not None and pj.feature.startswith(("P", "T", "A.ADM2")) \
+                    and toponyms[j].text != toponyms[i].text:
+                seen_pts.setdefault((round(pj.latitude, 2), round(pj.longitude, 2)), pj)
+        others = list(seen_pts.values())[:40]
+        chosen.append(choose(i, others) if cand_lists[i] else first[i])
+
+    out: list[PlaceMention] = []
+    memo: dict[str, tuple[Place | None, str | None]] = {}
+    for i, t in enumerate(toponyms):
+        place, why, _ = chosen[i]
+        precision = 1
+        relation = t.relation
+        if place is not None:
+            precision = precision_of(place)
+            if relation and precision == 1:
+                precision = 2
+            if t.anchor and gaz.lookup(t.text, loose=False) == [] and precision == 1:
+                precision = 2
+        else:
+            place, why, precision, relation = _fallback(i, toponyms, chosen, story, gaz, relation, text, memo)
+            if precision == 2 and t.text not in memo:
+                memo[t.text] = (place, why)
+        out.append(PlaceMention(t.start, t.end, t.text, place, precision, relation, why))
+    return out
+
+
+def _drop_shadowed(hits: list[tuple[Place, int, int]], t: Toponym) -> list[tuple[Place, int, int]]:
+    """A governorate/county named after its main town ("Alexandria", "Charleston") means the town unless
+    the phrase says it is an admin area."""
+    if t.hint and t.hint.startswith(("A", "L")):
+        return hits
+    towns = [p for p, kind, lvl in hits if p.feature.startswith("P") and lvl == 0 and kind == 0]
+    if not towns:
+        return hits
+    out = []
+    for h in hits:
+        p = h[0]
+        if p.feature in ("A.ADM1", "A.ADM2") and any(
+                q.country == p.country and haversine_km(p.latitude, p.longitude, q.latitude, q.longitude) < 150
+                for q in towns):
+            continue
+        out.append(h)
+    return out
+
+
+_NOUN_WORDS = ("hill", "hills", "mountains", "mountain", "region", "countryside", "outskirts", "area", "valley",
+               "town", "village", "city", "province", "governorate", "district")
+
+
+def _strip_noun(name: str) -> str:
+    words = name.split()
+    while len(words) > 1 and words[-1].lower() in _NOUN_WORDS:
+        words = words[:-1]
+    return " ".join(words)
+
+
+_TIE_WORDS = frozenset("""near in the of outside at on outskirts edge vicinity close to west east north south
+northwest northeast southwest southeast northern southern eastern western central hill hills mountain mountains
+town village city area region district province county governorate countryside camp valley border km kilometres
+kilometers miles from within inside part""".split())
+
+
+def _ties(between: str, forward: bool) -> bool:
+    """Does the text between an unknown toponym and a known one tie them ("X hill near the Syrian town of Y",
+    "X in the Y", "X (Y)", "X, Y")? A later place is tied only by such words; an earlier one only by "'s"."""
+    b = between.strip()
+    if not forward:
+        return b in ("'s", "’s", "’", "'")
+    from .gazetteer import demonyms
+
+    words = [w for w in re.split(r"[\s,()\-–]+", b.lower()) if w and not w.isdigit()]
+    return len(words) <= 8 and all(w in _TIE_WORDS or w in demonyms() for w in words)
+
+
+def _fallback(i: int, toponyms: list[Toponym], chosen, story: _Story, gaz: Gazetteer,
+              relation: str | None, text: str, _memo: dict) -> tuple[Place | None, str | None, int, str | None]:
+    """An unknown toponym: the next resolved place in the same sentence it is tied to (precision 2),
+    else the story's main admin area or country (precision 3)."""
+    t = toponyms[i]
+    for j in list(range(i + 1, len(toponyms))) + list(range(i - 1, -1, -1)):
+        u = toponyms[j]
+        if u.sent != t.sent or chosen[j][0] is None:
+            continue
+        lo, hi = min(t.end, u.end), max(t.start, u.start)
+        between = text[lo:hi]
+        for k in range(min(i, j) + 1, max(i, j)):  # unknown names in a chain: "X hill near the town of Y in Z"
+            v = toponyms[k]
+            between = between.replace(v.text, " ", 1) if chosen[k][0] is None else between
+        if not _ties(between, forward=j > i):
+            continue
+        place = chosen[j][0]
+        return place, f"not in the gazetteer; tied to '{u.text}' in the same phrase", 2, relation or "near"
+    if t.text in _memo:
+        place, why = _memo[t.text]
+        return place, why, 2, relation
+    cc = t.country_hint
+    if not cc and story.countries:
+        cc = story.countries.most_common(1)[0][0]
+    if story.admin1:
+        (acc, a1), _ = story.admin1.most_common(1)[0]
+        if cc is None or acc == cc:
+            place = gaz.admin1(acc, a1)
+            if place is not None:
+                return place, "not in the gazetteer; the story's admin area", 3, relation
+    if cc:
+        place = gaz.country(cc)
+        if place is not None:
+            return place, "not in the gazetteer; the story's country", 3, relation
+    return None, "not in the gazetteer and no context", 3, relation
+
+
+def geoparse(text: str, nlp, gaz: Gazetteer, dateline_place: str | None = None) -> list[dict]:
+    """The `eventwire geoparse` output objects for one text (GUIDE.md contract)."""
+    doc = nlp(text)
+    out = []
+    for m in resolve_places(doc, gaz, dateline_place=dateline_place):
+        p = m.place
+        out.append({
+            "text": m.text, "start": m.start, "end": m.end,
+            "name": p.name if p else None,
+            "geonameid": p.geonameid if p else None,
+            "latitude": round(p.latitude, 5) if p else None,
+            "longitude": round(p.longitude, 5) if p else None,
+            "country": p.country if p else None,
+            "admin1": p.admin1 if p else None,
+            "feature": p.feature if p else None,
+        })
+    return out
+
+
+__all__ = ["resolve_places", "geoparse", "precision_of", "country_from_name"]
