@@ -101,6 +101,7 @@ class Pipeline:
             chunk = selected[start:start + CHUNK_SENTENCES]
             candidates.extend(self._chunk_candidates(article, chunk, ctx))
         units = merge_candidates(candidates)
+        _count_unit_fatalities(units, sentences)
         outlets = [o for o in (article.source or article.dateline_outlet,) if o]
         return [build_event(u, outlets) for u in units]
 
@@ -117,6 +118,17 @@ class Pipeline:
                 return place.country
         return None
 
+    def _country_hints(self, doc, ctx: _Context) -> tuple[str, ...]:
+        """Countries the story is about: the dateline's, then the home countries of the actors it names
+        ("Taliban" -> Afghanistan), most named first. They steer the choice among homonymous places."""
+        from collections import Counter
+
+        from eventwire.actors import find_actors
+
+        counts = Counter(a.country for a in find_actors(doc, self.actors) if a.country)
+        hints = [ctx.country_hint] if ctx.country_hint else []
+        return tuple(dict.fromkeys(hints + [c for c, _ in counts.most_common(3)]))
+
     def _chunk_candidates(self, article: Article, chunk: list[Sentence], ctx: _Context):
         from spacy.tokens import Doc
 
@@ -131,7 +143,7 @@ class Pipeline:
             offsets.append(joined[tok].idx - d[0].idx if len(d) else 0)
             tok += len(d)
         places = resolve_places(joined, self.gazetteer, dateline_place=article.dateline_place,
-                                country_hints=tuple(h for h in (ctx.country_hint,) if h))
+                                country_hints=self._country_hints(joined, ctx))
         _, _, body_start = parse_dateline(article.text)
         out = []
         for i, (sent, sdoc) in enumerate(zip(chunk, docs)):
@@ -150,7 +162,6 @@ class Pipeline:
         from eventwire.events.roles import assign_roles, clauses
         from eventwire.mentions.claims import attribution_spans, find_attribution
         from eventwire.mentions.dates import resolve_event_date
-        from eventwire.mentions.fatalities import count_fatalities
         from eventwire.mentions.modality import modality
 
         # Countries named in the sentence steer "the country's army" and generic actors.
@@ -176,7 +187,6 @@ class Pipeline:
         triggers = [t.token_index for t in find_triggers(sdoc[:])]
         if not triggers:
             return []
-        fatalities = count_fatalities(sent.text)
         out = []
         for clause in clauses(sdoc, triggers, _reporting_lemmas()):
             if clause.is_reporting:
@@ -198,7 +208,8 @@ class Pipeline:
             if roles.actor1 is not None:
                 ctx.last_side1 = [roles.actor1] + roles.assoc1
                 ctx.last_side1_paragraph = sent.paragraph
-            c_places = _event_places([p for p in places if clause.start_char <= p.start < clause.end_char])
+            c_places = _event_places([p for p in places if clause.start_char <= p.start < clause.end_char]
+                                     or places)
             if not c_places:
                 if ctx.last_place is not None and sent.paragraph - ctx.last_place_paragraph <= 2:
                     c_places = [ctx.last_place]
@@ -215,7 +226,6 @@ class Pipeline:
                     date=date.date, time_precision=date.time_precision,
                     actor1=roles.actor1, actor2=roles.actor2, assoc1=list(roles.assoc1),
                     assoc2=list(roles.assoc2), place=place,
-                    fatalities=fatalities if k == 0 else None,
                     claims=[claim],
                 ))
         return out
@@ -226,6 +236,32 @@ def _reporting_lemmas() -> frozenset[str]:
     from eventwire.mentions.lexicon import load_language
 
     return frozenset(load_language("reporting_verbs")["verbs"].values())
+
+
+def _count_unit_fatalities(units, sentences: list[Sentence]) -> None:
+    """Deaths of each event: counted over its evidence sentences and the sentences that follow them
+    in the same paragraph without telling another event ("Three soldiers died. Fatalities coded as 0").
+    A sentence's deaths are counted for the first event that cites it only, never twice."""
+    from eventwire.mentions.fatalities import count_fatalities
+
+    index = {s.start: i for i, s in enumerate(sentences)}
+    event_sentences = {e[1] for u in units for e in u.evidence}
+    used: set[int] = set()
+    for u in units:
+        picked: list[int] = []
+        for _, start, _, _ in sorted(u.evidence, key=lambda e: e[1]):
+            i = index.get(start)
+            if i is None:
+                continue
+            picked.append(i)
+            j = i + 1
+            while (j < len(sentences) and sentences[j].start not in event_sentences
+                   and sentences[j].paragraph == sentences[i].paragraph):
+                picked.append(j)
+                j += 1
+        fresh = [i for i in dict.fromkeys(picked) if i not in used]
+        used.update(fresh)
+        u.fatalities = count_fatalities(" ".join(sentences[i].text for i in fresh)) if fresh else None
 
 
 def _default_date(ctx: _Context):

@@ -2,8 +2,8 @@
 
 ACLED's unit is one event per actor pair + location + day. Sentences that tell the same event again
 are merged, keeping all their evidence and claims; the event type of the merged event follows ACLED's
-precedence; fatalities take the lowest credible count that any of the sentences reports (a sentence
-that does not speak of deaths does not lower it to zero).
+precedence. Fatalities are counted once the units are known, over each unit's own sentences
+(eventwire.pipeline).
 """
 from __future__ import annotations
 
@@ -91,8 +91,6 @@ class Candidate:
             self.time_precision = other.time_precision
         if self.place and other.place and other.place.geo_precision < self.place.geo_precision:
             self.place = other.place
-        if other.fatalities is not None:
-            self.fatalities = other.fatalities if self.fatalities is None else min(self.fatalities, other.fatalities)
         for c in other.claims:
             if c not in self.claims:
                 self.claims.append(c)
