@@ -96,7 +96,8 @@ class Pipeline:
                        anchor_precision=2 if article.published else None,
                        country_hint=self._story_country(article))
         candidates = []
-        selected = [s for s in sentences if self.classifier.may_hold_event(s.text)]
+        # only sentences with an event trigger can give events: the others are never parsed
+        selected = [s for s in sentences if self.classifier.has_trigger(s.text)]
         for start in range(0, len(selected), CHUNK_SENTENCES):
             chunk = selected[start:start + CHUNK_SENTENCES]
             candidates.extend(self._chunk_candidates(article, chunk, ctx))
@@ -118,20 +119,10 @@ class Pipeline:
                 return place.country
         return None
 
-    def _country_hints(self, doc, ctx: _Context) -> tuple[str, ...]:
-        """Countries the story is about: the dateline's, then the home countries of the actors it names
-        ("Taliban" -> Afghanistan), most named first. They steer the choice among homonymous places."""
-        from collections import Counter
-
-        from eventwire.actors import find_actors
-
-        counts = Counter(a.country for a in find_actors(doc, self.actors) if a.country)
-        hints = [ctx.country_hint] if ctx.country_hint else []
-        return tuple(dict.fromkeys(hints + [c for c, _ in counts.most_common(3)]))
-
     def _chunk_candidates(self, article: Article, chunk: list[Sentence], ctx: _Context):
         from spacy.tokens import Doc
 
+        from eventwire.actors import find_actors
         from eventwire.geo import resolve_places
         from eventwire.io.clean import parse_dateline
 
@@ -142,23 +133,34 @@ class Pipeline:
         for d in docs:
             offsets.append(joined[tok].idx - d[0].idx if len(d) else 0)
             tok += len(d)
+        # Actors once over the chunk. Whether state forces are foreign (ACLED inter 8) depends on the
+        # event's country, decided when the record is built, so no country is imposed here.
+        all_actors = find_actors(joined, self.actors, country_hint=ctx.country_hint, foreign_inter=None)
         places = resolve_places(joined, self.gazetteer, dateline_place=article.dateline_place,
-                                country_hints=self._country_hints(joined, ctx))
+                                country_hints=_country_hints(all_actors, ctx))
         _, _, body_start = parse_dateline(article.text)
-        out = []
+        readings: list[_Reading] = []
         for i, (sent, sdoc) in enumerate(zip(chunk, docs)):
             lo, hi = offsets[i], offsets[i] + len(sdoc.text)
             # the dateline names where the story was filed, not where events happened
             local = [_shift(p, -lo) for p in places
                      if lo <= p.start and p.end <= hi and sent.start + p.start - lo >= body_start]
-            out.extend(self._sentence_candidates(article, sent, sdoc, local, ctx))
+            actors = [_shift(a, -lo) for a in all_actors if lo <= a.start and a.end <= hi]
+            readings.extend(self._read_sentence(article, sent, sdoc, local, actors, ctx))
+        # one batched call for all clauses of the chunk (the classifier's per-call cost dominates)
+        classes = self.classifier.classify_many(
+            [r.text for r in readings],
+            inter1=[r.roles.actor1.inter if r.roles.actor1 else None for r in readings],
+            inter2=[r.roles.actor2.inter if r.roles.actor2 else None for r in readings])
+        out = []
+        for reading, cls in zip(readings, classes):
+            out.extend(self._decide(article, reading, cls, ctx))
         return out
 
-    def _sentence_candidates(self, article: Article, sent: Sentence, sdoc, places: list[PlaceMention],
-                             ctx: _Context):
-        from eventwire.actors import find_actors
+    def _read_sentence(self, article: Article, sent: Sentence, sdoc, places: list[PlaceMention],
+                       found: list[ActorMention], ctx: _Context) -> list["_Reading"]:
+        """Everything one asserted, dated sentence says, clause by clause (before typing)."""
         from eventwire.classify import find_triggers
-        from eventwire.events.candidate import Candidate
         from eventwire.events.roles import assign_roles, clauses
         from eventwire.mentions.claims import attribution_spans, find_attribution
         from eventwire.mentions.dates import resolve_event_date
@@ -170,65 +172,80 @@ class Pipeline:
             ctx.country_hint = named[-1]
         if modality(sdoc[:], ctx.published) != "asserted":
             return []
-        date = resolve_event_date(sent.text, ctx.published,
-                                  default=_default_date(ctx))
+        date = resolve_event_date(sent.text, ctx.published, default=_default_date(ctx))
         if date is None or date.date is None or date.kind in ("past_year", "future"):
             return []
         if date.kind != "default":
             ctx.anchor_date, ctx.anchor_precision = date.date, date.time_precision
-        outlet = article.source or article.dateline_outlet
-        claim = find_attribution(sent.text, outlet, article.doc_id)
+        triggers = [t.token_index for t in find_triggers(sdoc[:], self.classifier.lexicon)]
+        if not triggers:
+            return []
+        claim = find_attribution(sent.text, article.source or article.dateline_outlet, article.doc_id)
         speakers = attribution_spans(sent.text) or []
-        found = find_actors(sdoc, self.actors, country_hint=ctx.country_hint)
         in_speaker = [a.kind == "source" or any(lo <= a.start < hi for lo, hi in speakers) for a in found]
         actors = [a for a, sp in zip(found, in_speaker) if not sp]
         # a party's own media office speaking for it ("Hezbollah's Military Media Center")
         speaker_actors = [a for a, sp in zip(found, in_speaker) if sp and a.inter in (1, 2, 3, 4, 8)]
-        triggers = [t.token_index for t in find_triggers(sdoc[:])]
-        if not triggers:
-            return []
         out = []
         for clause in clauses(sdoc, triggers, _reporting_lemmas()):
             if clause.is_reporting:
                 continue
-            c_actors = [a for a in actors if clause.start_char <= a.start < clause.end_char]
-            roles = assign_roles(sdoc, clause, c_actors)
-            if roles.actor1 is None and speaker_actors and (
-                    roles.actor2 is None or roles.actor2.name != speaker_actors[0].name):
-                roles.actor1 = speaker_actors[0]
-            if roles.actor1 is None and ctx.last_side1 and sent.paragraph - ctx.last_side1_paragraph <= 2:
-                roles.actor1 = ctx.last_side1[0]
-                roles.assoc1 = [a for a in ctx.last_side1[1:] if not roles.actor2 or a.name != roles.actor2.name]
-            clause_text = sdoc.text[clause.start_char:clause.end_char]
-            cls = self.classifier.classify(clause_text,
-                                           inter1=roles.actor1.inter if roles.actor1 else None,
-                                           inter2=roles.actor2.inter if roles.actor2 else None)
-            if not cls.is_event:
-                continue
-            if roles.actor1 is not None:
-                ctx.last_side1 = [roles.actor1] + roles.assoc1
-                ctx.last_side1_paragraph = sent.paragraph
-            c_places = _event_places([p for p in places if clause.start_char <= p.start < clause.end_char]
-                                     or places)
-            if not c_places:
-                if ctx.last_place is not None and sent.paragraph - ctx.last_place_paragraph <= 2:
-                    c_places = [ctx.last_place]
-                else:
-                    c_places = [None]
-            for k, place in enumerate(c_places):
-                if place is not None:
-                    ctx.last_place, ctx.last_place_paragraph = place, sent.paragraph
-                out.append(Candidate(
-                    doc_id=article.doc_id, sentence_start=sent.start, sentence_end=sent.end,
-                    sentence=sent.text, paragraph=sent.paragraph,
-                    event_type=cls.event_type, sub_event_type=cls.sub_event_type,
-                    disorder_type=cls.disorder_type, score=cls.score,
-                    date=date.date, time_precision=date.time_precision,
-                    actor1=roles.actor1, actor2=roles.actor2, assoc1=list(roles.assoc1),
-                    assoc2=list(roles.assoc2), place=place,
-                    claims=[claim],
-                ))
+            roles = assign_roles(sdoc, clause,
+                                 [a for a in actors if clause.start_char <= a.start < clause.end_char])
+            c_places = [p for p in places if clause.start_char <= p.start < clause.end_char] or places
+            out.append(_Reading(sent, sdoc.text[clause.start_char:clause.end_char], roles, c_places, date,
+                                claim, speaker_actors))
         return out
+
+    def _decide(self, article: Article, r: "_Reading", cls, ctx: _Context):
+        """Candidates of one typed clause, read in story order (actors and places carry over)."""
+        from eventwire.events.candidate import Candidate
+
+        if not cls.is_event:
+            return []
+        roles, sent = r.roles, r.sentence
+        if roles.actor1 is None and r.speaker_actors and (
+                roles.actor2 is None or roles.actor2.name != r.speaker_actors[0].name):
+            roles.actor1 = r.speaker_actors[0]
+        if roles.actor1 is None and ctx.last_side1 and sent.paragraph - ctx.last_side1_paragraph <= 2:
+            roles.actor1 = ctx.last_side1[0]
+            roles.assoc1 = [a for a in ctx.last_side1[1:] if not roles.actor2 or a.name != roles.actor2.name]
+        if roles.actor1 is not None:
+            ctx.last_side1 = [roles.actor1] + roles.assoc1
+            ctx.last_side1_paragraph = sent.paragraph
+        c_places: list[PlaceMention | None] = list(_event_places(r.places))
+        if not c_places:
+            if ctx.last_place is not None and sent.paragraph - ctx.last_place_paragraph <= 2:
+                c_places = [ctx.last_place]
+            else:
+                c_places = [None]
+        out = []
+        for place in c_places:
+            if place is not None:
+                ctx.last_place, ctx.last_place_paragraph = place, sent.paragraph
+            out.append(Candidate(
+                doc_id=article.doc_id, sentence_start=sent.start, sentence_end=sent.end,
+                sentence=sent.text, paragraph=sent.paragraph,
+                event_type=cls.event_type, sub_event_type=cls.sub_event_type,
+                disorder_type=cls.disorder_type, score=cls.score,
+                date=r.date.date, time_precision=r.date.time_precision,
+                actor1=roles.actor1, actor2=roles.actor2, assoc1=list(roles.assoc1),
+                assoc2=list(roles.assoc2), place=place, claims=[r.claim],
+            ))
+        return out
+
+
+@dataclass
+class _Reading:
+    """One clause of an asserted, dated sentence, before its event type is known."""
+
+    sentence: Sentence
+    text: str
+    roles: object
+    places: list[PlaceMention]
+    date: object
+    claim: object
+    speaker_actors: list[ActorMention]
 
 
 @lru_cache(maxsize=1)
@@ -236,6 +253,16 @@ def _reporting_lemmas() -> frozenset[str]:
     from eventwire.mentions.lexicon import load_language
 
     return frozenset(load_language("reporting_verbs")["verbs"].values())
+
+
+def _country_hints(actors: list[ActorMention], ctx: _Context) -> tuple[str, ...]:
+    """Countries the story is about: the dateline's, then the home countries of the actors it names
+    ("Taliban" -> Afghanistan), most named first. They steer the choice among homonymous places."""
+    from collections import Counter
+
+    counts = Counter(a.country for a in actors if a.country)
+    hints = [ctx.country_hint] if ctx.country_hint else []
+    return tuple(dict.fromkeys(hints + [c for c, _ in counts.most_common(3)]))
 
 
 def _count_unit_fatalities(units, sentences: list[Sentence]) -> None:
@@ -273,7 +300,8 @@ def _default_date(ctx: _Context):
     return DateMention(0, 0, "", ctx.anchor_date, ctx.anchor_precision or 2, kind="default")
 
 
-def _shift(p: PlaceMention, delta: int) -> PlaceMention:
+def _shift(p, delta: int):
+    """The same mention with offsets moved by `delta` (from the chunk's Doc into one sentence's)."""
     from dataclasses import replace
 
     return replace(p, start=p.start + delta, end=p.end + delta)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+
+from eventwire.datafiles import load_yaml
 
 _END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 _PARA = re.compile(r"\n\s*\n|\r\n\s*\r\n|\n(?=\s*[-•*]\s)")
@@ -28,7 +29,7 @@ class Sentence:
 
 @lru_cache(maxsize=1)
 def _abbreviations() -> frozenset[str]:
-    data = yaml.safe_load(resources.files("eventwire.data").joinpath("abbreviations.yaml").read_text("utf-8"))
+    data = load_yaml(resources.files("eventwire.data").joinpath("abbreviations.yaml").read_text("utf-8"))
     return frozenset(a.lower() for a in data["abbreviations"])
 
 

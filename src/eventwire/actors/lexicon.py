@@ -13,7 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
+
+from eventwire.datafiles import load_yaml
 
 DATA_PACKAGE = "eventwire.data"
 DATA_DIR = "actors"
@@ -113,7 +114,7 @@ def is_acronym(alias: str) -> bool:
 
 def _read_yaml(path: Path | Any) -> dict[str, Any]:
     with path.open("r", encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+        data = load_yaml(fh) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping at top level")  # noqa: TRY004 - bad data, not type
     return data

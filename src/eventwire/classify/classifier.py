@@ -78,6 +78,10 @@ class EventClassifier:
     def may_hold_event(self, text: str) -> bool:
         return self.lexicon.may_hold_event(text)
 
+    def has_trigger(self, text: str) -> bool:
+        """True when `find_triggers` would find a trigger in this sentence (lexical, before parsing)."""
+        return self.lexicon.may_hold_event(text) and bool(self.lexicon.match_triggers(text))
+
     def classify(self, text: str, inter1: int | None = None, inter2: int | None = None) -> Classification:
         return self.classify_many([text], [inter1], [inter2])[0]
 

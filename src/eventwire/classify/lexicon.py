@@ -12,7 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
+
+from eventwire.datafiles import load_yaml
 
 from .taxonomy import data_path
 
@@ -170,7 +171,7 @@ class TriggerLexicon:
     @classmethod
     def from_file(cls, path: str | Path) -> "TriggerLexicon":
         with open(path, encoding="utf-8") as fh:
-            return cls(yaml.safe_load(fh))
+            return cls(load_yaml(fh))
 
     # -- matching -----------------------------------------------------------------------------
     def _normalise(self, text: str) -> str:

@@ -6,7 +6,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
+
+from eventwire.datafiles import load_yaml
 
 NO_EVENT = "No event"
 
@@ -73,4 +74,4 @@ def load_taxonomy(path: str | None = None) -> Taxonomy:
     """Load the taxonomy (the shipped one unless `path` is given)."""
     p = Path(path) if path else data_path("taxonomy.yaml")
     with open(p, encoding="utf-8") as fh:
-        return parse_taxonomy(yaml.safe_load(fh))
+        return parse_taxonomy(load_yaml(fh))

@@ -50,8 +50,8 @@ def build_event(c: Candidate, outlets: list[str]) -> Event:
     country = geo.country_name(iso2) if iso2 else None
     a1 = localise_generic(c.actor1, country)
     a2 = localise_generic(c.actor2, country)
-    inter1 = c.actor1.inter if c.actor1 else None
-    inter2 = c.actor2.inter if c.actor2 else None
+    inter1 = actor_inter(c.actor1, iso2)
+    inter2 = actor_inter(c.actor2, iso2)
     location = None
     if place is not None:
         location = place.name
@@ -99,10 +99,19 @@ def build_event(c: Candidate, outlets: list[str]) -> Event:
     return ev
 
 
+def actor_inter(actor: ActorMention | None, event_country: str | None) -> int | None:
+    """ACLED codes state forces acting outside their own country as External/Other forces (8)."""
+    if actor is None:
+        return None
+    if actor.inter == 1 and actor.country and event_country and actor.country != event_country:
+        return 8
+    return actor.inter
+
+
 def territory_subtype(sub_event_type: str, inter1: int | None) -> str:
     """ACLED: who takes the ground decides the territory sub-type: state forces regain, others overtake."""
     if sub_event_type in ("Government regains territory", "Non-state actor overtakes territory") and inter1:
-        return "Government regains territory" if inter1 == 1 else "Non-state actor overtakes territory"
+        return "Government regains territory" if inter1 in (1, 8) else "Non-state actor overtakes territory"
     return sub_event_type
 
 

@@ -13,7 +13,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
+
+from eventwire.datafiles import load_yaml
 
 __all__ = ["Boilerplate", "load_boilerplate", "clean_text", "parse_dateline"]
 
@@ -49,9 +50,9 @@ def _compile(data: dict) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]], 
 def load_boilerplate(extra_path: str | None = None) -> Boilerplate:
     """Load the packaged patterns, plus a user's YAML file with the same keys when given."""
     text = resources.files("eventwire.data").joinpath("boilerplate.yaml").read_text(encoding="utf-8")
-    line, inline, max_chars = _compile(yaml.safe_load(text) or {})
+    line, inline, max_chars = _compile(load_yaml(text) or {})
     if extra_path:
-        extra = yaml.safe_load(Path(extra_path).read_text(encoding="utf-8")) or {}
+        extra = load_yaml(Path(extra_path).read_text(encoding="utf-8")) or {}
         more_line, more_inline, more_max = _compile(extra)
         line += more_line
         inline += more_inline

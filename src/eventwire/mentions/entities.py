@@ -24,7 +24,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
+
+from eventwire.datafiles import load_yaml
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
@@ -119,7 +120,7 @@ def _data_dir() -> Path:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
+        return load_yaml(fh) or {}
 
 
 def _lower_set(items: Iterable[str] | None) -> frozenset[str]:

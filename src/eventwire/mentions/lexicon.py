@@ -6,7 +6,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
+
+from eventwire.datafiles import load_yaml
 
 LANGUAGE_DIR = "data/language"
 
@@ -21,7 +22,7 @@ def load_language(name: str, path: str | None = None) -> dict[str, Any]:
         text = Path(path).read_text(encoding="utf-8")
     else:
         text = (resources.files("eventwire") / LANGUAGE_DIR / f"{name}.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     if not isinstance(data, dict):
         raise ValueError(f"language file {name!r} must hold a mapping")
     return data
