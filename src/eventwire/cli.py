@@ -68,6 +68,9 @@ def extract(
     doc_id: Optional[str] = typer.Option(None, "--id", help="Document id of .txt input."),
     actors: List[Path] = typer.Option([], "--actors", help="Your own actors (YAML); may be repeated."),
     max_chars: int = MaxCharsOpt,
+    dayfirst: Optional[bool] = typer.Option(
+        None, "--dayfirst/--monthfirst",
+        help="How to read numeric published dates such as 7/2/2016 (by default only unambiguous ones are read)."),
 ) -> None:
     """Extract events from articles."""
     from eventwire.io.readers import read_articles
@@ -85,13 +88,17 @@ def extract(
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(EXIT_USAGE)
     records = read_articles(files, input_format=input_format.value if input_format else None,
-                            published=published, source=source, doc_id=doc_id, max_chars=max_chars)
+                            published=published, source=source, doc_id=doc_id, max_chars=max_chars,
+                            dayfirst=dayfirst)
     errors: list = []
     counts = {"records": 0, "events": 0}
+
+    progress = _progress()
 
     def events() -> Iterator:
         for result in pipe.run(records):
             counts["records"] += 1
+            progress.update(counts["records"])
             if result.error is not None:
                 errors.append(result.error)
                 continue
@@ -99,9 +106,30 @@ def extract(
             yield from result.events
 
     out_fmt = fmt.value if fmt else default_format(sys.stdout)
-    write_events(events(), out_fmt, sys.stdout)
+    with progress:
+        write_events(events(), out_fmt, sys.stdout)
     sys.stdout.flush()
     raise typer.Exit(_report(errors, counts["records"], "events", counts["events"]))
+
+
+class _progress:
+    """A live 'N articles' counter on stderr when stderr is a terminal; silent otherwise."""
+
+    def __init__(self) -> None:
+        self.status = err.status("reading articles...") if err.is_terminal else None
+
+    def __enter__(self):
+        if self.status:
+            self.status.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.status:
+            self.status.__exit__(*exc)
+
+    def update(self, n: int) -> None:
+        if self.status:
+            self.status.update(f"{n} articles processed")
 
 
 def _run_records(files: List[str], input_format: Optional[InFormat], fmt: Optional[RecordFormat],

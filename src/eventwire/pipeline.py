@@ -51,15 +51,20 @@ class Pipeline:
 
     def __init__(self, nlp=None, gazetteer=None, actors=None, classifier=None,
                  actor_files: Iterable[str] = (), max_chars: int = DEFAULT_MAX_CHARS):
+        from concurrent.futures import ThreadPoolExecutor
+
         from eventwire.actors import ActorLexicon
-        from eventwire.classify import EventClassifier
         from eventwire.geo import load_gazetteer
         from eventwire.nlp import load_nlp
 
-        self.nlp = nlp if nlp is not None else load_nlp()
-        self.gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
-        self.actors = actors if actors is not None else ActorLexicon.load(extra=list(actor_files))
-        self.classifier = classifier if classifier is not None else EventClassifier.load()
+        # The classifier (scikit-learn import, trigger patterns) loads in a second thread while spaCy
+        # loads here: both spend much of their time outside the GIL (files, shared libraries).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(_load_classifier) if classifier is None else None
+            self.nlp = nlp if nlp is not None else load_nlp()
+            self.gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
+            self.actors = actors if actors is not None else ActorLexicon.load(extra=list(actor_files))
+            self.classifier = classifier if pending is None else pending.result()
         self.max_chars = max_chars
 
     # ------------------------------------------------------------------ public API
@@ -246,6 +251,12 @@ class _Reading:
     date: object
     claim: object
     speaker_actors: list[ActorMention]
+
+
+def _load_classifier():
+    from eventwire.classify import EventClassifier
+
+    return EventClassifier.load()
 
 
 @lru_cache(maxsize=1)

@@ -25,7 +25,17 @@ def _fakes_rows(path: Path):
     with path.open(encoding="utf-8", newline="") as fh:
         for r in csv.DictReader(fh):
             yield {"id": f"fakes-{r['unit_id']}", "title": r.get("article_title"), "text": r.get("article_content"),
-                   "source": r.get("source"), "published": None}
+                   "source": r.get("source"), "published": month_first_date(r.get("date"))}
+
+
+def month_first_date(value: str | None) -> str | None:
+    """FA-KES dates are M/D/YYYY."""
+    import datetime as dt
+
+    try:
+        return dt.datetime.strptime((value or "").strip(), "%m/%d/%Y").date().isoformat()
+    except ValueError:
+        return None
 
 
 def _gva_rows(path: Path):
@@ -36,13 +46,13 @@ def _gva_rows(path: Path):
                    "published": d.get("dct"), "url": d.get("uri")}
 
 
-def run(limit: int | None = None) -> dict:
+def run(limit: int | None = None, pipe=None) -> dict:
     from eventwire.io.readers import read_articles
     from eventwire.pipeline import Pipeline
 
     sets = {"fa-kes-dev": (_fakes_rows, DATA / "fa-kes-dev" / "fa-kes-dev.csv"),
             "gva-dev": (_gva_rows, DATA / "gva-dev" / "documents.jsonl")}
-    pipe = Pipeline()
+    pipe = pipe or Pipeline()
     report = {}
     for name, (rows, path) in sets.items():
         if not path.exists():
