@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 
 from eventwire.events.candidate import Candidate, is_generic
 from eventwire.model import ActorMention, Event
@@ -52,9 +53,7 @@ def build_event(c: Candidate, outlets: list[str]) -> Event:
     a2 = localise_generic(c.actor2, country)
     inter1 = actor_inter(c.actor1, iso2)
     inter2 = actor_inter(c.actor2, iso2)
-    location = None
-    if place is not None:
-        location = place.name
+    location = ascii_name(place.name) if place is not None else None
     lat = round(place.latitude, 4) if place else None
     lon = round(place.longitude, 4) if place else None
     sub_event_type = territory_subtype(c.sub_event_type, inter1)
@@ -97,6 +96,13 @@ def build_event(c: Candidate, outlets: list[str]) -> Event:
     ev.confidence = confidence(c)
     ev.notes = notes(ev)
     return ev
+
+
+def ascii_name(name: str) -> str:
+    """Place names as ACLED writes them: Latin letters without diacritics or ayn/hamza marks ("Aarsal")."""
+    folded = unicodedata.normalize("NFKD", name)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch) and ch not in "ʿʾʼ‘’`´")
+    return folded if folded.strip() else name
 
 
 def actor_inter(actor: ActorMention | None, event_country: str | None) -> int | None:

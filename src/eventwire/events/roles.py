@@ -153,6 +153,7 @@ def assign_roles(doc, clause: Clause, actors: list[ActorMention]) -> Roles:
     assoc1: list[ActorMention] = []
     assoc2: list[ActorMention] = []
     seen: set[str] = set()
+    last_side = 0
     for a in sorted(actors, key=lambda a: a.start):
         if a.name in seen:  # a later mention of the same actor ("al-Nusra ... terrorists") keeps its side
             continue
@@ -171,9 +172,13 @@ def assign_roles(doc, clause: Clause, actors: list[ActorMention]) -> Roles:
         else:
             side = 1 if a.start < verb.idx else 2
         if is_assoc:
+            # a backer stands with the actor it backs: the one named just before it
+            if last_side:
+                side = last_side
             (assoc1 if side == 1 else assoc2).append(a)
         else:
             (side1 if side == 1 else side2).append(a)
+            last_side = side
     roles = Roles()
     if side1:
         roles.actor1 = side1[0]
