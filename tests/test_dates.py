@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from eventwire.mentions.dates import find_dates, parse_published, resolve_event_date
+from eventwire.io.readers import parse_published
+from eventwire.mentions.dates import find_dates, resolve_event_date
 
 SEED = Path(__file__).resolve().parents[1] / "examples" / "qalamoun-arsal-2017-07-21.txt"
 FRIDAY = dt.date(2017, 7, 21)  # the seed story's publication day, a Friday
@@ -143,7 +144,7 @@ def test_parse_published_formats(value):
 
 @pytest.mark.parametrize("value", ["", "yesterday-ish", "not a date", "2017-13-45"])
 def test_parse_published_rejects_garbage(value):
-    with pytest.raises(ValueError, match="publication date"):
+    with pytest.raises(ValueError, match="invalid published date"):
         parse_published(value)
 
 

@@ -119,7 +119,21 @@ def _parse_date_str(s: str, dayfirst: bool | None) -> dt.date:
         parsed = email.utils.parsedate_tz(s)
         if parsed and parsed[0]:
             return dt.date(parsed[0], parsed[1], parsed[2])
-    raise ValueError("")
+    return _dateparser_fallback(s)
+
+
+def _dateparser_fallback(s: str) -> dt.date:
+    """Other written forms ("21st July 2017", "21.07.2017", "21 juillet 2017"): dateparser, strictly
+    (a full date must be written; nothing is filled in from today)."""
+    if not re.search(r"\d{4}", s) or re.search(r"\b(ago|yesterday|today|tomorrow|next|last)\b", s, re.I):
+        raise ValueError("")
+    import dateparser
+
+    parsed = dateparser.parse(s, settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"],
+                                           "DATE_ORDER": "DMY"})
+    if parsed is None:
+        raise ValueError("")
+    return parsed.date()
 
 
 def _month(name: str) -> int:

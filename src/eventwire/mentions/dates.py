@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import email.utils
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,7 +35,7 @@ from typing import Any
 from eventwire.model import DateMention
 from eventwire.mentions.lexicon import alternation, load_language
 
-__all__ = ["find_dates", "resolve_event_date", "parse_published"]
+__all__ = ["find_dates", "resolve_event_date"]
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -362,46 +361,3 @@ def resolve_event_date(sentence_text: Any, published: dt.date | None, default: D
     return default
 
 
-def parse_published(value: str) -> dt.date:
-    """Publication date from ISO dates/datetimes, RFC 2822 or written dates ("21 July 2017").
-
-    Raises ValueError with the accepted formats when the value cannot be read.
-    """
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"empty or non-text publication date: {value!r}")
-    v = value.strip()
-    try:
-        return dt.date.fromisoformat(v)
-    except ValueError:
-        pass
-    try:
-        return dt.datetime.fromisoformat(v.replace("Z", "+00:00")).date()
-    except ValueError:
-        pass
-    try:
-        parsed = email.utils.parsedate_to_datetime(v)
-        if parsed is not None:
-            return parsed.date()
-    except (TypeError, ValueError, IndexError):
-        pass
-    for d in find_dates(v, None):
-        if d.date is not None and d.kind == "explicit" and d.time_precision == 1 and len(d.text) >= len(v) - 12:
-            return d.date
-    try:
-        import dateparser
-
-        parsed = dateparser.parse(
-            v, languages=["en"], settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]}
-        )
-    except Exception:  # pragma: no cover - dateparser internals
-        parsed = None
-    if parsed is not None:
-        return parsed.date()
-    raise ValueError(
-        f"unrecognised publication date {value!r}: expected ISO 8601 (2017-07-21 or 2017-07-21T10:00:00Z), "
-        "RFC 2822 (Fri, 21 Jul 2017 10:00:00 GMT) or a written date (21 July 2017)"
-    )

@@ -150,7 +150,7 @@ def evaluate_gva(gva_dir: Path) -> dict[str, float]:
     the incident date."""
     import json
 
-    from eventwire.mentions.dates import parse_published
+    from eventwire.io.readers import parse_published
 
     docs_path, inc_path = gva_dir / "documents.jsonl", gva_dir / "incidents.jsonl"
     if not docs_path.exists() or not inc_path.exists():
