@@ -215,6 +215,8 @@ class Pipeline:
         if roles.actor1 is None and ctx.last_side1 and sent.paragraph - ctx.last_side1_paragraph <= 2:
             roles.actor1 = ctx.last_side1[0]
             roles.assoc1 = [a for a in ctx.last_side1[1:] if not roles.actor2 or a.name != roles.actor2.name]
+        if roles.actor1 is not None and roles.actor2 is not None and roles.actor1.name == roles.actor2.name:
+            roles.actor2 = None  # an actor is not its own opponent (a retold or inherited subject)
         if roles.actor1 is not None:
             ctx.last_side1 = [roles.actor1] + roles.assoc1
             ctx.last_side1_paragraph = sent.paragraph
