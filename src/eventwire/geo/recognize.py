@@ -2,7 +2,9 @@
 
 Candidates: spaCy GPE/LOC entities, plus capitalized names the gazetteer knows that the small model
 labels wrongly (ORG/PERSON/NORP/PRODUCT/DATE or nothing: "Arsal", "Juroud Arsal", "Qalamoun"), plus
-cue patterns ("the town of X", "X hill", "X Mountains", "X region", "Jurud X", "X countryside").
+cue patterns ("the town of X", "X hill", "X Mountains", "X region", "Jurud X", "X countryside"), and whole
+names written before a place noun ("Dawlat Abad district", "Qala-i-Barqi of X district", "the Y area of")
+even where the model split them; Persian/Arabic hyphen connectors ("Mazar-e Sharif") keep a name whole.
 Gazetteer or pattern evidence wins over a wrong label; common words are kept out by a stop list,
 capitalization and a demand for evidence (a preposition, a place noun, or a strong gazetteer entry).
 """
@@ -52,6 +54,8 @@ class Cues:
     relations_after: frozenset[str]
     stop_words: frozenset[str]
     not_place_after: frozenset[str]
+    hyphen_connectors: frozenset[str] = frozenset()
+    name_nouns: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -68,10 +72,27 @@ def load_cues() -> Cues:
         relations_after=frozenset(str(w).lower() for w in raw["relations_after"]),
         stop_words=frozenset(fold(str(w)) for w in raw["stop_words"]),
         not_place_after=frozenset(str(w).lower() for w in raw.get("not_place_after", ())),
+        hyphen_connectors=frozenset(str(w).lower() for w in raw.get("hyphen_connectors", ())),
+        name_nouns=frozenset(str(w).lower() for w in raw.get("name_nouns", ())),
     )
 
 
+# Place nouns after which an unknown name is taken only when a container follows ("X area of Y").
+_LOOSE_NOUNS = frozenset({"city", "area", "region", "valley", "camp"})
 _STRONG_FEATURES = ("A.PCLI", "A.ADM1", "L.", "T.", "H.")
+
+
+def _connector_end(doc, k: int) -> int | None:
+    """After a hyphen at k-1: the index of the capitalized word that a lower-case Persian/Arabic
+    connector ("-e", "-ye", "-i", "-wa") at k leads to, or None."""
+    n = len(doc)
+    if k >= n or doc[k].lower_ not in load_cues().hyphen_connectors or not doc[k].is_lower:
+        return None
+    if doc[k].whitespace_ or k + 1 >= n:
+        return k + 1 if k + 1 < n and _is_cap(doc[k + 1]) else None
+    if doc[k + 1].text == "-" and not doc[k + 1].whitespace_ and k + 2 < n and _is_cap(doc[k + 2]):
+        return k + 2
+    return None
 
 
 def _is_cap(tok) -> bool:
@@ -97,10 +118,17 @@ def _runs(doc) -> list[tuple[int, int]]:
             t = doc[j]
             prev = doc[j - 1]
             if t.text == "-" and not prev.whitespace_ and not t.whitespace_ and j + 1 < n:
+                k = _connector_end(doc, j + 1)
+                if k is not None:  # "Mazar-e Sharif", "Band-e-Barq", "Chashmah-ye Duzakh"
+                    j = k
+                    continue
                 j += 1
                 continue
             if _is_cap(t) and t.is_sent_start is not True:
                 j += 1
+                continue
+            if t.text[:1] == "-" and t.text[1:2].isupper() and not prev.whitespace_:
+                j += 1  # "Band-e" + "-Amir" as the tokenizer cuts "Band-e-Amir"
                 continue
             if (t.lower_ in ARTICLES and j + 2 < n and doc[j + 1].text == "-" and _is_cap(doc[j + 2])):
                 j += 1
@@ -151,7 +179,9 @@ def _context(doc, start_tok: int, end_tok: int, cues: Cues, sent_start: int = 0
     if end_tok < len(doc):
         nxt = doc[end_tok].lower_
         if nxt in cues.nouns_after:
-            hint = hint or cues.nouns_after[nxt]
+            # the noun after the name says what the name itself is ("the area of Kabul city" -> a city)
+            own = nxt not in cues.relations_after
+            hint = cues.nouns_after[nxt] if (own or not hint) else hint
             cue = True
             if nxt in cues.relations_after:
                 relation = relation or nxt
@@ -208,8 +238,14 @@ def find_toponyms(doc: "Doc", gaz: "Gazetteer | None" = None) -> list[Toponym]:
         if is_stop(text) or len(name_key(text)) < 3:
             return False
         hint, rel, country, cue = _context(doc, ts, te, cues, sent_start_of[ts])
-        if ts >= 2 and doc[ts - 1].lower_ in (",", "and", "or") and taken[ts - 2]:
-            cue = True  # "in al-Zalil, al-Karah and ...": a list of places
+        if ts >= 2 and doc[ts - 1].lower_ in (",", "and", "or"):
+            k = ts - 2  # "in al-Zalil, al-Karah and ...", "in X district, Balkh", "X (Y) district center, Z"
+            while k > ts - 6 and k >= 0 and not taken[k] and (
+                    doc[k].lower_ in cues.name_nouns or doc[k].lower_ in ("center", "centre", ")")):
+                k = k - 1 if doc[k].text != ")" else next(
+                    (m - 1 for m in range(k - 1, max(-1, k - 8), -1) if doc[m].text == "("), -1)
+            if k >= 0 and taken[k]:
+                cue = True
         if in_person:
             ent = label_of[ts]
             if not cue or (ts, te) != (ent.start, ent.end):
@@ -229,6 +265,68 @@ def find_toponyms(doc: "Doc", gaz: "Gazetteer | None" = None) -> list[Toponym]:
             return False
         big = any(kind == 0 and p.population >= 100_000 for p, kind, _ in hits)
         return big and doc[ts].is_sent_start is not True
+
+    # 0. a capitalized name written before a place noun: "Dawlat Abad district", "the Marwa area of",
+    #    "Khan Abad (Aqtash) district", "Qala-i-Barqi of Puli Alam district", "Hazrat Qishlaq and Timurak
+    #    areas" - whole, even where the model split it or called it a person
+    runs = []
+    for rs, re_ in _runs(doc):
+        i = rs
+        while i < re_ and doc[i].lower_ in ("the", "a", "an"):
+            i += 1
+        j = re_
+        while j > i and doc[j - 1].text == "-":
+            j -= 1
+        for t in range(i, j - 1):  # "Tripoli's Abu Salim district": the name starts after the possessive
+            if doc[t].text in ("'s", "’s") or doc[t].text.endswith(("'s", "’s", "\x92s")):
+                i = t + 1
+        if i < j:
+            runs.append((i, j))
+    run_at = {i: j for i, j in runs}
+
+    def after_brackets(j: int) -> tuple[int, tuple[int, int] | None]:
+        """Index after the run ending at j and an optional "(Other Name)" after it, with that name's span."""
+        if j + 2 < len(doc) and doc[j].text == "(":
+            close = next((m for m in range(j + 1, min(len(doc), j + 8)) if doc[m].text == ")"), None)
+            if close is not None and close > j + 1 and _is_cap(doc[j + 1]):
+                inner = doc[j + 1:close]
+                return close + 1, (inner.start_char, inner.end_char)
+        return j, None
+
+    def noun_at(k: int) -> str | None:
+        return doc[k].lower_ if k < len(doc) and doc[k].is_lower and doc[k].lower_ in cues.name_nouns else None
+
+    def next_run(k: int) -> tuple[int, int] | None:
+        while k < len(doc) and doc[k].lower_ in ("the", "a", "an"):
+            k += 1
+        return (k, run_at[k]) if k in run_at else None
+
+    for i, j in runs:
+        k, anchor = after_brackets(j)
+        noun = noun_at(k)
+        tied = False
+        if noun is None and k < len(doc) and doc[k].lower_ in ("of", "and", ","):
+            nr = next_run(k + 1)  # "X of Y district", "X and Y areas of"
+            if nr is not None:
+                k2, _ = after_brackets(nr[1])
+                n2 = noun_at(k2)
+                tied = n2 is not None and (doc[k].lower_ != "of" or n2 not in _LOOSE_NOUNS or n2 == "city")
+                tied = tied and (doc[k].lower_ == "of" or n2.endswith("s"))
+        if noun is None and not tied:
+            continue
+        text = doc[i:j].text
+        if is_stop(text) or is_stop(doc[i].text) or len(name_key(text)) < 3:
+            continue
+        if any(is_stop(doc[t].text) or (label_of.get(t) is not None and label_of[t].label_ in (
+                "NORP", "DATE", "CARDINAL", "TIME", "MONEY", "QUANTITY")) for t in range(i, j)
+               if doc[t].text != "-" and not doc[t].is_lower):
+            continue  # "Afghan National Army area", "the Taliban area"
+        if noun in _LOOSE_NOUNS and not gaz.has_name(text) and not (
+                k + 1 < len(doc) and doc[k + 1].lower_ in ("of", ",")):
+            continue  # "the Bay area": only a known name, or one with a container after it
+        ent = label_of.get(i)
+        exact = ent is not None and (ent.start, ent.end) == (i, j) and ent.label_ in ("GPE", "LOC", "FAC")
+        add(i, j, "ner" if exact else "pattern", anchor=anchor)
 
     # 1. spaCy GPE/LOC/FAC entities
     for ent in doc.ents:

@@ -6,9 +6,16 @@ countries (explicit mentions, nationality words, the dateline, "the Syrian town 
 ("Alexandria, Louisiana"), distance to the story's other places (second pass) and population.
 A toponym the gazetteer lacks falls back to the place tied to it in the same sentence (precision 2) or to
 the story's admin area/country (precision 3) - never to a guessed point.
+
+Containment written in the phrase is a hard constraint: in "the Y area of X district, Z", "X district, Z",
+"Y of X district", "A, B and C districts, Z" or "Y village in X", the contained name's candidates are kept
+only when inside the container (admin codes, else distance); when none is, the name is coded to the
+container itself (a district p2, a province/country p3), so a far-away homonym never wins. The name after
+"district," is the admin area, not its namesake town.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import Counter
@@ -190,6 +197,9 @@ def resolve_places(doc: "Doc", gaz: Gazetteer, dateline_place: str | None = None
             hits = gaz.lookup(text[t.anchor[0]:t.anchor[1]])
         if not hits:
             hits = gaz.lookup(_strip_noun(t.text))
+        if t.hint and t.hint.startswith(("A", "P")) and not any(h[2] == 0 for h in hits):
+            seen = {id(h[0]) for h in hits}  # "Dawlat Abad district" for "Dawlatabad"
+            hits = hits + [h for h in gaz.lookup_joined(t.text) if id(h[0]) not in seen]
         return hits
 
     cand_lists = [_drop_shadowed(lookup(t), t) for t in toponyms]
@@ -204,11 +214,70 @@ def resolve_places(doc: "Doc", gaz: Gazetteer, dateline_place: str | None = None
             if best:
                 appos[i] = max(best, key=lambda p: story.country_bonus(p.country) + math.log10(p.population + 10))
 
-    def choose(i: int, others: list[Place]) -> tuple[Place | None, str | None, float]:
+    def admin_of(j: int) -> Place | None:
+        """The admin area (ADM1/country) that toponym j names, if it names one."""
+        admins = [p for p, kind, lvl in gaz.lookup(toponyms[j].text) if p.feature in ("A.PCLI", "A.ADM1")
+                  and kind <= ALIAS and (lvl == 0 or story.countries.get(p.country))]
+        if not admins:
+            return None
+        return max(admins, key=lambda p: story.country_bonus(p.country) + math.log10(p.population + 10))
+
+    containers = [_container_of(i, toponyms, text, cand_lists, appos, admin_of) for i in range(len(toponyms))]
+
+    # "X district, Balkh" / "X, Herat": the name after the comma is the admin area, not its homonymous town
+    admin_after: list[Place | None] = [None] * len(toponyms)
+    for i, j in enumerate(containers):
+        if j is not None and text[toponyms[j - 1].end:toponyms[j].start].rstrip().endswith(","):
+            admin_after[i] = admin_of(j)
+    admin_named = {j: admin_after[i] for i, j in enumerate(containers) if j is not None and admin_after[i]}
+
+    district_seat: dict[int, Place] = {}
+
+    def container_place(i: int, picked) -> Place | None:
+        """The place that contains toponym i by the phrase ("X district, Balkh", "the Y area of X")."""
+        seen = set()
+        j = containers[i]
+        while j is not None and j not in seen:
+            seen.add(j)
+            if admin_after[i] is not None and j == containers[i]:
+                return admin_after[i]
+            p = picked[j][0] if picked[j] is not None else None
+            if p is not None and ((story.countries and p.country and not story.countries.get(p.country))
+                                  or not (any(lvl == 0 and q == p for q, _, lvl in cand_lists[j])
+                                          or (picked[j][1] or "").endswith("named after it"))):
+                p = None  # outside the story's countries, or a loose spelling not checked by a container
+            if p is not None:
+                if p.feature.startswith("P") and (toponyms[j].hint or "").startswith("A"):
+                    # "X district" coded to its namesake town: the district reaches beyond the town
+                    wide = dataclasses.replace(p, feature="A.ADM2", admin2=None)
+                    district_seat[id(wide)] = p
+                    return wide
+                return p
+            i, j = j, containers[j]
+        return None
+
+    def t_anchor(i: int) -> bool:
+        return toponyms[i].anchor is not None and containers[i] is not None
+
+    def choose(i: int, others: list[Place], within: Place | None = None) -> tuple[Place | None, str | None, float]:
         t = toponyms[i]
+        if within is not None and _rank(within) >= 2 and any(
+                _rank(p) >= _rank(within) and p.country == within.country and lvl == 0 and kind <= ALIAS
+                for p, kind, lvl in cand_lists[i]):
+            within = None  # "Georgia ... in Florida": an admin area is not inside one of its own rank
         best: tuple[float, Place | None, list[str]] = (-1e9, None, [])
-        for place, kind, level in cand_lists[i]:
-            if level == 1 and not story.countries.get(place.country) and t.country_hint != place.country:
+        cands = cand_lists[i]
+        if within is not None:
+            cands = [h for h in cands if _inside(h[0], within)]
+            if not cands and t.anchor:  # "Shinwar (Ghani Khel) district": the other name inside
+                cands = [h for h in gaz.lookup(text[t.anchor[0]:t.anchor[1]]) if _inside(h[0], within)]
+            if not cands and _strip_noun(t.text) != t.text:  # "Salinas Valley region of California"
+                cands = [h for h in gaz.lookup(_strip_noun(t.text)) if _inside(h[0], within)]
+            if not cands:
+                return None, None, 0.0
+        for place, kind, level in cands:
+            if level == 1 and within is None and not story.countries.get(place.country) \
+                    and t.country_hint != place.country:
                 continue  # a transliteration variant must agree with the story's countries (measured:
                 # accepting context-free variants lowers accuracy on ACLED notes)
             s, why = _score(place, kind, level, t, story, appos[i], others)
@@ -216,7 +285,7 @@ def resolve_places(doc: "Doc", gaz: Gazetteer, dateline_place: str | None = None
                 best = (s, place, why)
         if best[1] is None:
             return None, None, 0.0
-        score, place, why = best
+        _, place, why = best
         weak = (story.countries and place.country and not story.countries.get(place.country)
                 and place.feature.startswith(("P", "T", "A.ADM2")) and place.population < 50_000
                 and (t.source != "ner" or place.population < 10_000 or t.country_hint
@@ -227,13 +296,17 @@ def resolve_places(doc: "Doc", gaz: Gazetteer, dateline_place: str | None = None
             # a small foreign town far from everything else the story names is a wrong homonym
             weak = min(haversine_km(place.latitude, place.longitude, o.latitude, o.longitude)
                        for o in others) > 150
-        if weak:
+        if weak and within is None:
             return None, None, 0.0
+        if within is not None:
+            why.append(f"inside '{within.name}' named after it")
         kinds = {p.geonameid or id(p) for p, _, _ in cand_lists[i]}
         reason = f"{len(kinds)} candidate(s); " + (", ".join(why) if why else "most prominent candidate")
         return place, reason, best[0]
 
-    first = [choose(i, []) for i in range(len(toponyms))]
+    first: list = [None] * len(toponyms)
+    for i in reversed(range(len(toponyms))):  # containers are written after what they contain
+        first[i] = choose(i, [], container_place(i, first))
     for i, (place, _, _) in enumerate(first):
         if place is None or place.feature == "A.PCLI" or not place.country:
             continue
@@ -241,8 +314,8 @@ def resolve_places(doc: "Doc", gaz: Gazetteer, dateline_place: str | None = None
         if place in exact and (place.feature in ("P.PPLC", "A.ADM1") or place.population >= 100_000):
             story.countries[place.country] += 1  # "Nairobi" tells the story is in Kenya
     # second pass: distance to the other places of the story (unambiguous ones weigh in)
-    chosen = []
-    for i in range(len(toponyms)):
+    chosen: list = [None] * len(toponyms)
+    for i in reversed(range(len(toponyms))):
         seen_pts: dict[tuple[float, float], Place] = {}
         for j in range(len(toponyms)):
             pj = first[j][0]
@@ -250,7 +323,7 @@ def resolve_places(doc: "Doc", gaz: Gazetteer, dateline_place: str | None = None
                     and toponyms[j].text != toponyms[i].text:
                 seen_pts.setdefault((round(pj.latitude, 2), round(pj.longitude, 2)), pj)
         others = list(seen_pts.values())[:40]
-        chosen.append(choose(i, others) if cand_lists[i] else first[i])
+        chosen[i] = choose(i, others, container_place(i, chosen)) if cand_lists[i] or t_anchor(i) else first[i]
 
     out: list[PlaceMention] = []
     memo: dict[str, tuple[Place | None, str | None]] = {}
@@ -258,10 +331,26 @@ def resolve_places(doc: "Doc", gaz: Gazetteer, dateline_place: str | None = None
         place, why, _ = chosen[i]
         precision = 1
         relation = t.relation
+        within = container_place(i, chosen)
+        if i in admin_named and (place is None or place.feature.startswith("P")) \
+                and not (t.hint and t.hint.startswith("P")):
+            adm = admin_named[i]
+            out.append(PlaceMention(t.start, t.end, t.text, adm, precision_of(adm), relation,
+                                    "an admin area named after a place it contains"))
+            continue
+        if place is None and within is not None:
+            # not found inside the area named after it: that area (district p2, province/country p3)
+            why = f"not found inside '{within.name}' named after it; coded to that area"
+            within = district_seat.get(id(within), within)
+            out.append(PlaceMention(t.start, t.end, t.text, within, max(2, precision_of(within)),
+                                    relation or "in", why))
+            continue
         if place is not None:
             precision = precision_of(place)
             if relation and precision == 1:
                 precision = 2
+            if precision == 1 and t.hint == "A.ADM2" and place.feature.startswith("P"):
+                precision = 2  # "X district": the district's namesake town stands for the district
             if t.anchor and gaz.lookup(t.text, loose=False) == [] and precision == 1:
                 precision = 2
         else:
@@ -270,6 +359,102 @@ def resolve_places(doc: "Doc", gaz: Gazetteer, dateline_place: str | None = None
                 memo[t.text] = (place, why)
         out.append(PlaceMention(t.start, t.end, t.text, place, precision, relation, why))
     return out
+
+
+_CONTAINER_NOUNS = frozenset({
+    "district", "province", "governorate", "county", "city", "town", "village", "area",
+    "neighbourhood", "neighborhood", "locality", "subdistrict", "sub-district", "municipality", "region", "valley",
+    "camp", "center", "centre", "districts", "provinces", "counties", "towns", "villages", "areas", "cities",
+    "localities", "administrative", "headquarters", "market", "bazaar"})
+_CONTAINER_NOUNS_PLURAL = frozenset({
+    "districts", "provinces", "counties", "towns", "villages", "areas", "cities", "localities", "neighbourhoods",
+    "neighborhoods", "municipalities", "regions", "camps"})
+
+
+def _words_between(text: str, a: Toponym, b: Toponym) -> list[str]:
+    between = re.sub(r"\([^()]{0,60}\)", " ", text[a.end:b.start])
+    return re.findall(r"[\w-]+|,", between.lower())
+
+
+def _container_of(i: int, toponyms: list[Toponym], text: str, cand_lists, appos, admin_of=None) -> int | None:
+    """Index of the toponym that the phrase says contains toponym i: "X district, Balkh", "X, Balkh",
+    "the Y area of X district", "Y village in X district", "A, B and C districts, Z", or None."""
+    n = len(toponyms)
+    t = toponyms[i]
+    # "A (A2), B and C districts, Z": every item of the list is in Z
+    k, listed = i, False
+    while k + 1 < n and toponyms[k + 1].sent == t.sent:
+        if text[toponyms[k + 1].start - 1:toponyms[k + 1].start] == "(":
+            k += 1  # a name in brackets is another name of the item before it
+            continue
+        w = [x for x in _words_between(text, toponyms[k], toponyms[k + 1]) if x != "the"]
+        if w in ([","], ["and"], [",", "and"], ["or"], [",", "or"]):
+            k += 1
+            listed = True
+            continue
+        break
+    if listed:
+        j = _container_of(k, toponyms, text, cand_lists, appos, admin_of)
+        w = _words_between(text, toponyms[k], toponyms[j]) if j is not None else []
+        return j if j is not None and w and w[0] in _CONTAINER_NOUNS_PLURAL else None
+    nxt = i + 1
+    while nxt < n and toponyms[nxt].sent == t.sent and text[toponyms[nxt].start - 1:toponyms[nxt].start] == "(":
+        nxt += 1  # "Qazi (Qaziyan) village of X": the bracketed other name is no container
+    if nxt >= n:
+        return None
+    u = toponyms[nxt]
+    if u.sent != t.sent or not (cand_lists[nxt] or u.hint):
+        return None
+    if any(p.feature == "A.PCLI" and lvl == 0 and kind <= ALIAS for p, kind, lvl in cand_lists[i]):
+        return None  # a country is inside nothing the text names
+    words = _words_between(text, t, u)
+    nouns = 0
+    while words and words[0] in _CONTAINER_NOUNS:
+        words.pop(0)
+        nouns += 1
+    words = [w for w in words if w != "the"]
+    if words == [","]:
+        admin = admin_of(nxt) if admin_of else appos[i]
+        if admin is None and not (u.hint and u.hint.startswith(("A", "L"))):
+            return None  # "X, Y" is containment only when Y is an admin area or a region
+        if nouns:
+            return nxt
+        if appos[i] is None:
+            return None  # "Kabul, Herat and Kandahar": a list, unless an admin area follows
+        after = text[u.end:toponyms[nxt + 1].start].strip().lower() if nxt + 1 < len(toponyms) \
+            and toponyms[nxt + 1].sent == u.sent else "."
+        if after in (",", "and", "or", ", and", ", or", "&"):
+            return None
+        return nxt
+    if words == ["of"] and " of " in text[t.end:u.start] and (nouns or (u.hint or "").startswith("A")):
+        return nxt  # "the Y area of X", "Y of X district" (not "the Nice of Russia")
+    if nouns and words in (["in"], [",", "in"]):
+        return nxt
+    return None
+
+
+def _rank(place: Place) -> int:
+    """Administrative rank: country 4, first-level area 3, district 2, anything else 1."""
+    return {"A.PCLI": 4, "A.ADM1": 3, "A.ADM2": 2}.get(place.feature, 1)
+
+
+def _inside(place: Place, area: Place) -> bool:
+    """Is `place` inside `area` as far as the gazetteer tells (admin codes, else distance)?"""
+    if place is area or not place.country or place.country != area.country and area.country:
+        return False
+    f = area.feature
+    d = haversine_km(place.latitude, place.longitude, area.latitude, area.longitude)
+    if f == "A.PCLI":
+        return True
+    if f == "A.ADM1":
+        return place.admin1 == area.admin1 if place.admin1 else d < 200
+    if f == "A.ADM2":
+        if place.admin2 and area.admin2:
+            return place.admin2 == area.admin2 and place.admin1 == area.admin1
+        return d < 50 and (not area.admin1 or not place.admin1 or place.admin1 == area.admin1)
+    if f.startswith("P"):
+        return d < (60 if area.population >= 1_000_000 else 30)
+    return d < 150
 
 
 def _drop_shadowed(hits: list[tuple[Place, int, int]], t: Toponym) -> list[tuple[Place, int, int]]:
