@@ -156,7 +156,7 @@ class Pipeline:
         classes = self.classifier.classify_many(
             [r.text for r in readings],
             inter1=[r.roles.actor1.inter if r.roles.actor1 else None for r in readings],
-            inter2=[r.roles.actor2.inter if r.roles.actor2 else None for r in readings])
+            inter2=[r.roles.actor2.inter if r.roles.actor2 else None for r in readings], asserted=True)
         out = []
         for reading, cls in zip(readings, classes):
             out.extend(self._decide(article, reading, cls, ctx))

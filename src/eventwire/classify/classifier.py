@@ -86,18 +86,24 @@ class EventClassifier:
         return self.classify_many([text], [inter1], [inter2])[0]
 
     def classify_many(self, texts: Sequence[str], inter1: Sequence[int | None] | None = None,
-                      inter2: Sequence[int | None] | None = None) -> list[Classification]:
-        """Classify many texts at once (one model call)."""
+                      inter2: Sequence[int | None] | None = None,
+                      asserted: bool = False) -> list[Classification]:
+        """Classify many texts at once (one model call).
+
+        asserted=True: the caller has already established (with the parse) that the text asserts an
+        event of its own, so future and background wording in it (a relative clause such as "where the
+        minister was going to speak") does not count against it being an event."""
         texts = [t if isinstance(t, str) else "" for t in texts]
         if not texts:
             return []
         i1s = list(inter1) if inter1 is not None else [None] * len(texts)
         i2s = list(inter2) if inter2 is not None else [None] * len(texts)
         probs = self.model.predict_proba(texts)
-        return [self._decide(t, p, a, b) for t, p, a, b in zip(texts, probs, i1s, i2s)]
+        return [self._decide(t, p, a, b, asserted) for t, p, a, b in zip(texts, probs, i1s, i2s)]
 
     # -- internals ----------------------------------------------------------------------------
-    def _decide(self, text: str, proba: np.ndarray, inter1: int | None, inter2: int | None) -> Classification:
+    def _decide(self, text: str, proba: np.ndarray, inter1: int | None, inter2: int | None,
+                asserted: bool = False) -> Classification:
         matches, cue_matches = self.lexicon.analyse(text)
         rules = rule_scores(matches)
         top_rule = max(rules.values(), default=0.0)
@@ -113,7 +119,8 @@ class EventClassifier:
             none_score += NO_TRIGGER_PENALTY
         n_future = len({m.pattern for m in cue_matches if m.label == "future"})
         n_bg = len({m.pattern for m in cue_matches if m.label == "background"})
-        none_score += FUTURE_CUE * min(n_future, 2) + BACKGROUND_CUE * min(n_bg, 2)
+        if not asserted:
+            none_score += FUTURE_CUE * min(n_future, 2) + BACKGROUND_CUE * min(n_bg, 2)
 
         best = max(scores, key=lambda k: (scores[k], -self.taxonomy.rank(k)))
         trig = _best_trigger(matches, best)
