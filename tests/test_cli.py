@@ -118,3 +118,19 @@ def test_classify_geoparse_entities_contracts(tmp_path):
     assert ("Idlib", "Location") in labels
     text0 = "Government warplanes bombed a market in Idlib, killing 12 civilians."
     assert all(text0[e["start"]:e["end"]] == e["text"] for e in ents[0]["entities"])
+
+
+def test_user_actors_file_via_cli(tmp_path):
+    actors = tmp_path / "my_actors.yaml"
+    actors.write_text("actors:\n- name: Kataib Example Brigade\n  inter: 3\n  country: IQ\n"
+                      "  aliases: [Example Brigade]\n", encoding="utf-8")
+    story = tmp_path / "story.txt"
+    story.write_text("Fighters of the Example Brigade attacked an army checkpoint near Tikrit on Monday, "
+                     "killing two soldiers, police said.", encoding="utf-8")
+    res = run("extract", story, "--published", "2024-03-06", "--source", "Test Wire", "--actors", actors)
+    assert res.returncode == 0, res.stderr
+    events = [json.loads(x) for x in res.stdout.splitlines()]
+    assert any(e["actor1"] == "Kataib Example Brigade" and e["event_date"] == "2024-03-04" for e in events), events
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("actors:\n- name: Broken\n  inter: 12\n", encoding="utf-8")
+    assert run("extract", story, "--actors", bad).returncode == 2
