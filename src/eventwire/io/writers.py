@@ -144,11 +144,7 @@ def write_events(
     table: a rich table on a Console writing to `stream` (`width` overrides the detected width).
     """
     if fmt == "jsonl":
-        n = 0
-        for event in events:
-            stream.write(_json(_as_dict(event)) + "\n")
-            n += 1
-        return n
+        return _write_jsonl((_as_dict(e) for e in events), stream)
     if fmt == "csv":
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
@@ -200,11 +196,7 @@ def write_records(
     (default: all keys), nested values as compact JSON.
     """
     if fmt == "jsonl":
-        n = 0
-        for record in records:
-            stream.write(_json(dict(record)) + "\n")
-            n += 1
-        return n
+        return _write_jsonl((dict(r) for r in records), stream)
     if fmt in ("csv", "table"):
         rows = [dict(r) for r in records] if columns is None or fmt == "table" else None
         cols = list(columns) if columns is not None else _columns_of(rows or [])
@@ -232,3 +224,12 @@ def write_records(
         _console(stream, width).print(table)
         return count
     raise ValueError(f"unknown format {fmt!r} (expected one of: {', '.join(RECORD_FORMATS)})")
+
+
+def _write_jsonl(objects: Iterable[dict], stream: TextIO) -> int:
+    """One JSON object per line, streamed as they come; returns the count."""
+    n = 0
+    for obj in objects:
+        stream.write(_json(obj) + "\n")
+        n += 1
+    return n
