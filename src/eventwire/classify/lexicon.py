@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -51,12 +51,17 @@ def _token_regex(tok: str) -> str:
 
 @dataclass(frozen=True)
 class Pattern:
-    """One compiled trigger/cue pattern."""
+    """One trigger/cue pattern; its regular expression is compiled on first use (most patterns
+    are never tried in a short run, and compiling all of them up front costs half a second)."""
 
     text: str                 # as written in the YAML file
     firsts: tuple[tuple[str, bool], ...]   # possible first words (without '*'), is-prefix flag
-    regex: re.Pattern[str]
+    source: str               # the regular expression
     keys: tuple[tuple[str, bool], ...] = ()  # alternatives of the first content word (pre-filter)
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.source)
 
     @classmethod
     def compile(cls, text: str) -> "Pattern":
@@ -73,7 +78,7 @@ class Pattern:
                 parts.append(r"\s+" + (_GAP if gap else ""))
             parts.append(_token_regex(tok))
             gap = False
-        rx = re.compile(r"(?<![\w'\-=\[])" + "".join(parts) + r"(?![\w\-=])")
+        rx = r"(?<![\w'\-=\[])" + "".join(parts) + r"(?![\w\-=])"
         def alts(tok: str) -> tuple[tuple[str, bool], ...]:
             return tuple((a.rstrip("*"), a.endswith("*")) for a in tok.split("|") if a)
 
