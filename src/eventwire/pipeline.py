@@ -7,11 +7,12 @@ story as context, and each sentence then yields candidates that are merged into 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Iterable, Iterator
 
-from eventwire.model import ActorMention, Article, Event, PlaceMention, RecordError
+from eventwire.events.roles import Roles
+from eventwire.model import ActorMention, Article, Claim, DateMention, Event, PlaceMention, RecordError
 from eventwire.sentences import Sentence, split_sentences
 
 DEFAULT_MAX_CHARS = 1_000_000
@@ -92,6 +93,7 @@ class Pipeline:
     def extract_article(self, article: Article) -> list[Event]:
         from eventwire.events.candidate import merge_candidates
         from eventwire.events.record import build_event
+        from eventwire.io.clean import parse_dateline
 
         if len(article.text) > self.max_chars:
             raise ArticleTooLarge(
@@ -100,12 +102,13 @@ class Pipeline:
         ctx = _Context(published=article.published, anchor_date=article.published,
                        anchor_precision=2 if article.published else None,
                        country_hint=self._story_country(article))
+        _, _, body_start = parse_dateline(article.text)
         candidates = []
         # only sentences with an event trigger can give events: the others are never parsed
         selected = [s for s in sentences if self.classifier.has_trigger(s.text)]
         for start in range(0, len(selected), CHUNK_SENTENCES):
             chunk = selected[start:start + CHUNK_SENTENCES]
-            candidates.extend(self._chunk_candidates(article, chunk, ctx))
+            candidates.extend(self._chunk_candidates(article, chunk, ctx, body_start))
         units = merge_candidates(candidates)
         _count_unit_fatalities(units, sentences)
         outlets = [o for o in (article.source or article.dateline_outlet,) if o]
@@ -124,12 +127,11 @@ class Pipeline:
                 return place.country
         return None
 
-    def _chunk_candidates(self, article: Article, chunk: list[Sentence], ctx: _Context):
+    def _chunk_candidates(self, article: Article, chunk: list[Sentence], ctx: _Context, body_start: int):
         from spacy.tokens import Doc
 
         from eventwire.actors import find_actors
         from eventwire.geo import resolve_places
-        from eventwire.io.clean import parse_dateline
 
         docs = list(self.nlp.pipe([s.text for s in chunk], batch_size=64))
         joined = Doc.from_docs(docs, ensure_whitespace=True)
@@ -143,7 +145,6 @@ class Pipeline:
         all_actors = find_actors(joined, self.actors, country_hint=ctx.country_hint, foreign_inter=None)
         places = resolve_places(joined, self.gazetteer, dateline_place=article.dateline_place,
                                 country_hints=_country_hints(all_actors, ctx))
-        _, _, body_start = parse_dateline(article.text)
         readings: list[_Reading] = []
         for i, (sent, sdoc) in enumerate(zip(chunk, docs)):
             lo, hi = offsets[i], offsets[i] + len(sdoc.text)
@@ -171,10 +172,6 @@ class Pipeline:
         from eventwire.mentions.dates import resolve_event_date
         from eventwire.mentions.modality import modality
 
-        # Countries named in the sentence steer "the country's army" and generic actors.
-        named = [p.place.country for p in places if p.place is not None]
-        if named:
-            ctx.country_hint = named[-1]
         if modality(sdoc[:], ctx.published) != "asserted":
             return []
         date = resolve_event_date(sent.text, ctx.published, default=_default_date(ctx))
@@ -248,10 +245,10 @@ class _Reading:
 
     sentence: Sentence
     text: str
-    roles: object
+    roles: Roles
     places: list[PlaceMention]
-    date: object
-    claim: object
+    date: DateMention
+    claim: Claim
     speaker_actors: list[ActorMention]
 
 
@@ -306,8 +303,6 @@ def _count_unit_fatalities(units, sentences: list[Sentence]) -> None:
 
 def _default_date(ctx: _Context):
     """The date a sentence without its own time expression inherits: the story's current date."""
-    from eventwire.model import DateMention
-
     if ctx.anchor_date is None:
         return None
     return DateMention(0, 0, "", ctx.anchor_date, ctx.anchor_precision or 2, kind="default")
@@ -315,8 +310,6 @@ def _default_date(ctx: _Context):
 
 def _shift(p, delta: int):
     """The same mention with offsets moved by `delta` (from the chunk's Doc into one sentence's)."""
-    from dataclasses import replace
-
     return replace(p, start=p.start + delta, end=p.end + delta)
 
 

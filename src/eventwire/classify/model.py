@@ -144,7 +144,7 @@ def default_model(examples_dir: str | None = None, use_disk_cache: bool = True) 
     if cfile:
         try:
             cfile.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cfile.with_suffix(".tmp")
+            tmp = cfile.with_suffix(f".{os.getpid()}.tmp")  # concurrent first runs do not collide
             with open(tmp, "wb") as fh:
                 pickle.dump(est, fh)
             tmp.replace(cfile)

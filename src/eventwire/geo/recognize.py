@@ -185,9 +185,6 @@ def _context(doc, start_tok: int, end_tok: int, cues: Cues, sent_start: int = 0
             cue = True
             if nxt in cues.relations_after:
                 relation = relation or nxt
-    # "X, Y" where Y follows a comma is an apposition: cue for both sides
-    if end_tok + 1 < len(doc) and doc[end_tok].text == "," and _is_cap(doc[end_tok + 1]):
-        pass
     return hint, relation, country, cue
 
 
