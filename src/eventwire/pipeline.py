@@ -147,7 +147,7 @@ class Pipeline:
                                 country_hints=_country_hints(all_actors, ctx))
         readings: list[_Reading] = []
         for i, (sent, sdoc) in enumerate(zip(chunk, docs)):
-            lo, hi = offsets[i], offsets[i] + len(sdoc.text)
+            lo, hi = offsets[i], offsets[i] + len(sent.text)   # sdoc.text == sent.text
             # the dateline names where the story was filed, not where events happened
             local = [_shift(p, -lo) for p in places
                      if lo <= p.start and p.end <= hi and sent.start + p.start - lo >= body_start]
@@ -172,14 +172,15 @@ class Pipeline:
         from eventwire.mentions.dates import resolve_event_date
         from eventwire.mentions.modality import modality
 
-        if modality(sdoc[:], ctx.published) != "asserted":
+        whole = sdoc[:]
+        if modality(whole, ctx.published, text=sent.text) != "asserted":
             return []
         date = resolve_event_date(sent.text, ctx.published, default=_default_date(ctx))
         if date is None or date.date is None or date.kind in ("past_year", "future"):
             return []
         if date.kind != "default":
             ctx.anchor_date, ctx.anchor_precision = date.date, date.time_precision
-        triggers = [t.token_index for t in find_triggers(sdoc[:], self.classifier.lexicon)]
+        triggers = [t.token_index for t in find_triggers(whole, self.classifier.lexicon, text=sent.text)]
         if not triggers:
             return []
         claim = find_attribution(sent.text, article.source or article.dateline_outlet, article.doc_id)
@@ -193,9 +194,10 @@ class Pipeline:
             if clause.is_reporting:
                 continue
             roles = assign_roles(sdoc, clause,
-                                 [a for a in actors if clause.start_char <= a.start < clause.end_char])
+                                 [a for a in actors if clause.start_char <= a.start < clause.end_char],
+                                 text=sent.text)
             c_places = [p for p in places if clause.start_char <= p.start < clause.end_char] or places
-            out.append(_Reading(sent, sdoc.text[clause.start_char:clause.end_char], roles, c_places, date,
+            out.append(_Reading(sent, sent.text[clause.start_char:clause.end_char], roles, c_places, date,
                                 claim, speaker_actors))
         return out
 

@@ -152,15 +152,16 @@ def _best_trigger(matches: Iterable[Match], label: str) -> Match | None:
     return best
 
 
-def find_triggers(sent_span: Any, lexicon: TriggerLexicon | None = None) -> list[Trigger]:
+def find_triggers(sent_span: Any, lexicon: TriggerLexicon | None = None, text: str | None = None) -> list[Trigger]:
     """Trigger words in a spaCy Span (a sentence): where an event verb/noun is and what it may mean.
+    `text`: the span's text when the caller holds it already (spaCy rebuilds it on each access).
 
     Overlapping matches at the same place are merged; candidates are ordered by weight."""
     lex = lexicon or load_lexicon()
     doc = sent_span.doc
     base = sent_span.start_char
     grouped: dict[tuple[int, int], list[Match]] = {}
-    for m in lex.match_triggers(sent_span.text):
+    for m in lex.match_triggers(sent_span.text if text is None else text):
         grouped.setdefault((m.start, m.end), []).append(m)
     out: list[Trigger] = []
     for (s, e), ms in sorted(grouped.items()):

@@ -87,6 +87,9 @@ class Pattern:
         return cls(text, alts(toks[0]), rx, alts(content))
 
 
+_RECENT_TEXTS = 2048   # texts whose trigger matches are remembered
+
+
 @dataclass(frozen=True)
 class Match:
     """A pattern found in a text (character offsets into the text)."""
@@ -172,6 +175,9 @@ class TriggerLexicon:
         pre = [(Pattern.compile(str(t)), "prefilter", 1.0) for t in doc.get("prefilter") or []]
         self._prefilter = _Index(trig + pre, by_key=True)
         self._mask = [Pattern.compile(str(t)).regex for t in doc.get("mask") or []]
+        # The pipeline asks about the same sentence several times (pre-filter, then triggers in
+        # the parsed sentence): the matches of recent texts are kept (Match is immutable).
+        self._recent: dict[str, tuple[Match, ...]] = {}
 
     @classmethod
     def from_file(cls, path: str | Path) -> "TriggerLexicon":
@@ -197,7 +203,12 @@ class TriggerLexicon:
 
     def match_triggers(self, text: str) -> list[Match]:
         """All trigger matches in `text`, in text order."""
-        return self._run(self.triggers, text)
+        found = self._recent.get(text)
+        if found is None:
+            if len(self._recent) >= _RECENT_TEXTS:
+                self._recent.clear()
+            found = self._recent[text] = tuple(self._run(self.triggers, text))
+        return list(found)
 
     def match_cues(self, text: str) -> list[Match]:
         """All cue matches (label = cue name) in `text`."""

@@ -139,14 +139,15 @@ def clause_of_char(cs: list[Clause], doc, char: int) -> Clause | None:
     return None
 
 
-def assign_roles(doc, clause: Clause, actors: list[ActorMention]) -> Roles:
-    """Assign the actors of one clause (offsets relative to doc.text) to sides.
+def assign_roles(doc, clause: Clause, actors: list[ActorMention], text: str | None = None) -> Roles:
+    """Assign the actors of one clause (offsets relative to doc.text; pass `text` when the caller
+    already holds doc.text, which spaCy rebuilds on every access) to sides.
 
     Side 1 is the clause's subject (the agent "by X" in a passive clause); side 2 the others. When the
     parse gives no subject, position decides: before the verb is side 1. An actor right after "from",
     "against", "on", "targeting"... is a target (side 2); "backed by X", "X allies" make X an associate."""
     verb = doc[clause.head]
-    text = doc.text
+    text = doc.text if text is None else text
     subj, passive = subject_tokens(doc, clause)
     side1: list[ActorMention] = []
     side2: list[ActorMention] = []

@@ -306,6 +306,13 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
 
     Unresolvable expressions are kept with ``date=None`` so callers can see them.
     """
+    return list(_find_dates(text, published))
+
+
+@lru_cache(maxsize=1024)
+def _find_dates(text: str, published: dt.date | None) -> tuple[DateMention, ...]:
+    """find_dates, remembered: modality and the event date read the same sentence (DateMention is
+    immutable)."""
     pat = _patterns()
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
@@ -339,7 +346,7 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
                 taken.append((s, e))
                 found.append(DateMention(s, e, text[s:e], date, precision, kind))
     found.sort(key=lambda d: d.start)
-    return found
+    return tuple(found)
 
 
 def resolve_event_date(sentence_text: Any, published: dt.date | None, default: DateMention | None = None) -> DateMention | None:

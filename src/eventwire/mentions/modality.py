@@ -147,14 +147,15 @@ def _trigger(span: Any) -> Any:
     return root
 
 
-def modality(sentence: Any, published: dt.date | None = None) -> str:
+def modality(sentence: Any, published: dt.date | None = None, text: str | None = None) -> str:
     """Modality label of a sentence (str, or spaCy Span whose parse is then used for the trigger verb).
 
     ``published`` lets earlier years be recognised as history ("in 2014" in a 2017 article).
+    ``text``: the Span's text when the caller holds it already (spaCy rebuilds it on each access).
     """
     if isinstance(sentence, str):
         return _label_from_text(sentence, published)
-    text = sentence.text
+    text = sentence.text if text is None else text
     if _is_history(text, published):
         return "background"
     has_parse = bool(getattr(sentence, "doc", None) is not None and sentence.doc.has_annotation("DEP"))
