@@ -17,6 +17,7 @@ from eventwire.sentences import Sentence, split_sentences
 
 DEFAULT_MAX_CHARS = 1_000_000
 CHUNK_SENTENCES = 200  # sentences parsed and resolved together (bounded memory for huge articles)
+RUN_BATCH = 16         # articles whose event sentences `run` parses in one nlp.pipe call
 
 
 class ArticleTooLarge(ValueError):
@@ -78,19 +79,56 @@ class Pipeline:
                                url=url, max_chars=self.max_chars)
         return self.extract_article(article)
 
-    def run(self, items: Iterable[Article | RecordError]) -> Iterator[ArticleResult]:
-        """Process a stream of read records; errors are values, one per failed record."""
+    def run(self, items: Iterable[Article | RecordError], batch: int = RUN_BATCH) -> Iterator[ArticleResult]:
+        """Process a stream of read records, in order; errors are values, one per failed record.
+
+        The event sentences of up to `batch` articles are parsed in one `nlp.pipe` call (spaCy is
+        faster on larger batches); results still come out one per record, in input order."""
+        pending: list[Article | RecordError] = []
         for item in items:
+            pending.append(item)
+            if len(pending) >= batch:
+                yield from self._run_batch(pending)
+                pending = []
+        if pending:
+            yield from self._run_batch(pending)
+
+    def _run_batch(self, items: list[Article | RecordError]) -> Iterator[ArticleResult]:
+        selections: dict[int, tuple[list[Sentence], list[Sentence]]] = {}
+        for i, item in enumerate(items):
+            if isinstance(item, Article) and len(item.text) <= self.max_chars:
+                try:
+                    sentences = split_sentences(item.text)
+                    selected = self._select(sentences)
+                except Exception:  # reported below, when the article is extracted on its own
+                    continue
+                if len(selected) <= CHUNK_SENTENCES:   # long articles are parsed chunk by chunk
+                    selections[i] = (sentences, selected)
+        texts = [s.text for i in selections for s in selections[i][1]]
+        try:
+            docs = iter(list(self.nlp.pipe(texts, batch_size=64)))
+        except Exception:  # a text spaCy cannot take: each article is parsed on its own and fails alone
+            selections, docs = {}, iter(())
+        for i, item in enumerate(items):
             if isinstance(item, RecordError):
                 yield ArticleResult(item.record, None, error=item)
                 continue
+            parsed = None
+            if i in selections:
+                sentences, selected = selections[i]
+                parsed = (sentences, selected, [next(docs) for _ in selected])
             try:
-                yield ArticleResult(item.doc_id, item, self.extract_article(item))
+                yield ArticleResult(item.doc_id, item, self._extract(item, parsed))
             except Exception as exc:  # one bad article never stops a batch
                 reason = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
                 yield ArticleResult(item.doc_id, item, error=RecordError(item.doc_id, reason, "extract"))
 
     def extract_article(self, article: Article) -> list[Event]:
+        return self._extract(article)
+
+    def _extract(self, article: Article, parsed=None) -> list[Event]:
+        """Events of one article; `parsed`: (sentences, selected sentences, their parsed docs) when
+        the caller has already parsed them (see `run`)."""
         from eventwire.events.candidate import merge_candidates
         from eventwire.events.record import build_event
         from eventwire.io.clean import parse_dateline
@@ -98,21 +136,28 @@ class Pipeline:
         if len(article.text) > self.max_chars:
             raise ArticleTooLarge(
                 f"too large: {len(article.text)} characters (limit {self.max_chars}; raise --max-chars)")
-        sentences = split_sentences(article.text)
+        if parsed is None:
+            sentences = split_sentences(article.text)
+            selected, docs = self._select(sentences), None
+        else:
+            sentences, selected, docs = parsed
         ctx = _Context(published=article.published, anchor_date=article.published,
                        anchor_precision=2 if article.published else None,
                        country_hint=self._story_country(article))
         _, _, body_start = parse_dateline(article.text)
         candidates = []
-        # only sentences with an event trigger can give events: the others are never parsed
-        selected = [s for s in sentences if self.classifier.has_trigger(s.text)]
         for start in range(0, len(selected), CHUNK_SENTENCES):
             chunk = selected[start:start + CHUNK_SENTENCES]
-            candidates.extend(self._chunk_candidates(article, chunk, ctx, body_start))
+            chunk_docs = docs[start:start + CHUNK_SENTENCES] if docs is not None else None
+            candidates.extend(self._chunk_candidates(article, chunk, ctx, body_start, chunk_docs))
         units = merge_candidates(candidates)
         _count_unit_fatalities(units, sentences)
         outlets = [o for o in (article.source or article.dateline_outlet,) if o]
         return [build_event(u, outlets) for u in units]
+
+    def _select(self, sentences: list[Sentence]) -> list[Sentence]:
+        """Only sentences with an event trigger can give events: the others are never parsed."""
+        return [s for s in sentences if self.classifier.has_trigger(s.text)]
 
     # ------------------------------------------------------------------ stages
     def _story_country(self, article: Article) -> str | None:
@@ -127,13 +172,15 @@ class Pipeline:
                 return place.country
         return None
 
-    def _chunk_candidates(self, article: Article, chunk: list[Sentence], ctx: _Context, body_start: int):
+    def _chunk_candidates(self, article: Article, chunk: list[Sentence], ctx: _Context, body_start: int,
+                          docs=None):
         from spacy.tokens import Doc
 
         from eventwire.actors import find_actors
         from eventwire.geo import resolve_places
 
-        docs = list(self.nlp.pipe([s.text for s in chunk], batch_size=64))
+        if docs is None:
+            docs = list(self.nlp.pipe([s.text for s in chunk], batch_size=64))
         joined = Doc.from_docs(docs, ensure_whitespace=True)
         # character offset of each sentence's doc inside the joined doc
         offsets, tok = [], 0

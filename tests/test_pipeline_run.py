@@ -1,0 +1,47 @@
+"""Pipeline.run: the streaming API parses several articles' event sentences together, yet gives the
+same events as one article at a time, in input order, with each failure isolated to its record."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from conftest import EXAMPLES
+
+from eventwire.io.readers import make_article
+from eventwire.model import RecordError
+
+SEED = EXAMPLES / "qalamoun-arsal-2017-07-21.txt"
+
+SHORT = ("KABUL, March 3 (Wire) - Taliban fighters attacked a police checkpoint in Kunduz province on "
+         "Monday, killing four policemen, a provincial spokesman said. The militants fled after a "
+         "two-hour gunfight.")
+QUIET = "The ministry published its annual budget report on Tuesday. Officials welcomed the figures."
+
+
+def _rows(events):
+    return [(e.event_date, e.sub_event_type, e.actor1, e.actor2, e.location, e.fatalities) for e in events]
+
+
+def test_run_matches_one_article_at_a_time_and_keeps_order(pipeline):
+    seed = make_article(SEED.read_text("utf-8"), published="2017-07-21", source="Press Shia Agency", doc_id="seed")
+    short = make_article(SHORT, published="2020-03-03", doc_id="short")
+    quiet = make_article(QUIET, published="2020-03-03", doc_id="quiet")
+    bad = RecordError("broken.jsonl:2", "malformed JSON", "read")
+    huge = replace(short, doc_id="huge", text=SHORT * 50)  # over the small limit set below
+
+    items = [seed, bad, short, huge, quiet, seed]
+    old_limit = pipeline.max_chars
+    pipeline.max_chars = len(SEED.read_text("utf-8")) + 10
+    try:
+        results = list(pipeline.run(items, batch=4))   # two batches, one split across records
+        alone = {a.doc_id: _rows(pipeline.extract_article(a)) for a in (seed, short, quiet)}
+    finally:
+        pipeline.max_chars = old_limit
+
+    assert [r.record for r in results] == ["seed", "broken.jsonl:2", "short", "huge", "quiet", "seed"]
+    assert results[1].error is bad and not results[1].events
+    assert results[3].error is not None and "too large" in results[3].error.reason
+    assert results[4].error is None and results[4].events == []
+    for r in (results[0], results[2], results[5]):
+        assert r.error is None and r.events, r.record
+        assert _rows(r.events) == alone[r.record]
+    assert any(e.sub_event_type == "Attack" or e.event_type == "Battles" for e in results[2].events)
