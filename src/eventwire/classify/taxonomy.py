@@ -75,3 +75,13 @@ def load_taxonomy(path: str | None = None) -> Taxonomy:
     p = Path(path) if path else data_path("taxonomy.yaml")
     with open(p, encoding="utf-8") as fh:
         return parse_taxonomy(load_yaml(fh))
+
+
+@lru_cache(maxsize=1)
+def old_acled_types() -> dict[str, tuple[tuple[str, ...], str | None]]:
+    """ACLED's pre-2019 event types (as written in old exports) -> (today's accepted event types, the
+    sub-event type the old type determines or None), from data/acled_old_types.yaml."""
+    with open(data_path("acled_old_types.yaml"), encoding="utf-8") as fh:
+        doc = load_yaml(fh)
+    return {str(old): (tuple(spec["event_types"]), spec.get("sub_event_type"))
+            for old, spec in (doc.get("old_types") or {}).items()}

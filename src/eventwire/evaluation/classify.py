@@ -1,27 +1,62 @@
-"""Measure event typing on ACLED exports.
+"""Event typing alone (the classifier, no extraction) on the notes of ACLED exports.
 
-    python -m eventwire.evaluation.classify FILE.csv [FILE.csv ...] [--inter] [--model PATH] [--errors N]
+    eventwire eval classify FILE.csv... [--model PATH] [--inter] [--limit N]
 
-Modern files (columns event_type, sub_event_type, notes): sub_event_type accuracy, weighted F1 and
-macro F1 (scikit-learn), event_type accuracy, and a per-class table. Old files (EVENT_TYPE like
-"Battle-No change of territory", no sub-event type): the old type is mapped to the current taxonomy
-(../shared/data/DATA.md) and event_type accuracy is reported ("Riots/Protests" accepts Protests or
-Riots), plus sub_event_type accuracy on the rows where the old type determines it.
-`--inter` also passes the gold inter1/inter2 actor codes (as the pipeline would pass the actor
-stage's codes). ACLED data is used to measure only; nothing here trains on it.
+Modern files: sub_event_type accuracy, weighted and macro F1 with per-class rows, and event_type
+accuracy. Old files: the old type is mapped to today's taxonomy (evaluation.acled.OLD_TYPES);
+event_type is scored on every row ("Riots/Protests" accepts Protests or Riots) and sub_event_type on
+the rows whose old type determines it. `--inter` also passes ACLED's own inter1/inter2 codes, as the
+pipeline passes the actor stage's codes. ACLED data is used to measure only; nothing here trains.
 """
 from __future__ import annotations
 
-import argparse
-import csv
-import sys
-from collections import Counter
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from eventwire.classify import EventClassifier
+from . import acled
+from .acled import AcledGold, GoldRow, event_type_prediction
+from .common import label_scores
+
+MEASURES = ("sub_event_type",)
+MEASURES_WITH_INTER = ("sub_event_type", "inter")
 
 
+def classify_rows(clf, rows: list[GoldRow], use_inter: bool = False) -> list:
+    """One Classification per note (in one batched call)."""
+    inter1 = [r.inter1 for r in rows] if use_inter else None
+    inter2 = [r.inter2 for r in rows] if use_inter else None
+    return clf.classify_many([r.notes for r in rows], inter1, inter2)
+
+
+def score_classifications(rows: list[GoldRow], preds: list) -> dict[str, Any]:
+    """event_type over every row; sub_event_type over the rows whose gold determines it."""
+    out: dict[str, Any] = {"records": len(rows)}
+    out["event_type"] = label_scores([r.event_type_label for r in rows],
+                                     [event_type_prediction(r, p.event_type) for r, p in zip(rows, preds)])
+    subs = [(r.sub_event_type, p.sub_event_type) for r, p in zip(rows, preds) if r.sub_event_type]
+    out["sub_event_type"] = label_scores([g for g, _ in subs], [p for _, p in subs]) if subs else None
+    return out
+
+
+def evaluate_file(gold: AcledGold, classifiers: dict[str, Any], use_inter: bool = False) -> dict[str, Any]:
+    """Each classifier (name -> EventClassifier) scored on one read file, side by side."""
+    result: dict[str, Any] = {"file": gold.file, "layout": gold.layout, "records": len(gold.rows),
+                              "skipped": len(gold.problems), "without_notes": gold.without_notes,
+                              "inter_given": use_inter, "systems": {}}
+    for name, clf in classifiers.items():
+        t0 = time.perf_counter()
+        preds = classify_rows(clf, gold.rows, use_inter)
+        seconds = time.perf_counter() - t0
+        scores = score_classifications(gold.rows, preds)
+        scores.update(seconds=round(seconds, 1),
+                      records_per_second=round(len(gold.rows) / seconds, 1) if seconds > 0 else None)
+        result["systems"][name] = scores
+    return result
+
+
+# ------------------------------------------------------------------ the earlier library interface
 @dataclass(frozen=True)
 class Scores:
     n: int
@@ -29,128 +64,22 @@ class Scores:
     weighted_f1: float
     macro_f1: float
     event_type_accuracy: float
-    report: str
 
 
-OLD_TYPES: dict[str, tuple[tuple[str, ...], str | None]] = {
-    "battle-no change of territory": (("Battles",), "Armed clash"),
-    "battle-government regains territory": (("Battles",), "Government regains territory"),
-    "battle-non-state actor overtakes territory": (("Battles",), "Non-state actor overtakes territory"),
-    "battle-non-state actors overtake territory": (("Battles",), "Non-state actor overtakes territory"),
-    "headquarters or base established": (("Strategic developments",), "Headquarters or base established"),
-    "non-violent transfer of territory": (("Strategic developments",), "Non-violent transfer of territory"),
-    "remote violence": (("Explosions/Remote violence",), None),
-    "violence against civilians": (("Violence against civilians",), None),
-    "strategic development": (("Strategic developments",), None),
-    "riots/protests": (("Protests", "Riots"), None),
-}
+def read_acled(path: str | Path) -> list[GoldRow]:
+    """The usable rows of an ACLED file for typing (only event types and inter codes are checked)."""
+    return acled.read_acled(path, measures=MEASURES_WITH_INTER).rows
 
 
-def read_old_acled(path: str | Path) -> list[dict[str, str]]:
-    """Old-layout rows (keys lower-cased) whose EVENT_TYPE maps to the current taxonomy."""
-    with open(path, encoding="utf-8", errors="replace", newline="") as fh:
-        rows = [{(k or "").lower(): (v or "") for k, v in r.items()} for r in csv.DictReader(fh)]
-    return [r for r in rows if r.get("notes", "").strip() and r.get("event_type", "").strip().lower() in OLD_TYPES]
+def evaluate(clf, rows: list[GoldRow], use_inter: bool = False) -> tuple[Scores, list[tuple[str, str, str]]]:
+    """Sub-event type scores of `clf` on rows that have a gold sub_event_type, and its errors
+    as (gold, predicted, note)."""
+    rows = [r for r in rows if r.sub_event_type]
+    preds = classify_rows(clf, rows, use_inter)
+    s = score_classifications(rows, preds)
+    sub, et = s["sub_event_type"], s["event_type"]
+    scores = Scores(len(rows), sub["accuracy"], sub["weighted_f1"], sub["macro_f1"], et["accuracy"])
+    errors = [(r.sub_event_type, p.sub_event_type, r.notes) for r, p in zip(rows, preds)
+              if r.sub_event_type != p.sub_event_type]
+    return scores, errors
 
-
-def evaluate_old(clf: EventClassifier, rows: list[dict[str, str]], use_inter: bool = False) -> str:
-    texts = [r["notes"] for r in rows]
-    i1 = [_int(r.get("inter1")) for r in rows] if use_inter else None
-    i2 = [_int(r.get("inter2")) for r in rows] if use_inter else None
-    preds = clf.classify_many(texts, i1, i2)
-    ok_et = 0
-    n_sub = ok_sub = 0
-    per: Counter[str] = Counter()
-    per_ok: Counter[str] = Counter()
-    for r, p in zip(rows, preds):
-        ets, sub = OLD_TYPES[r["event_type"].strip().lower()]
-        hit = p.event_type in ets
-        ok_et += hit
-        per["/".join(ets)] += 1
-        per_ok["/".join(ets)] += hit
-        if sub:
-            n_sub += 1
-            ok_sub += p.sub_event_type == sub
-    lines = [f"n={len(rows)} event_type accuracy={ok_et / max(1, len(rows)):.3f} "
-             f"sub_event_type accuracy where determined={ok_sub / max(1, n_sub):.3f} (n={n_sub})"]
-    for k in sorted(per):
-        lines.append(f"    {k:45s} {per_ok[k] / per[k]:.3f}  (n={per[k]})")
-    return "\n".join(lines)
-
-
-def read_acled(path: str | Path) -> list[dict[str, str]]:
-    """Rows with non-empty notes and sub_event_type (file read as UTF-8, bad bytes replaced)."""
-    with open(path, encoding="utf-8", errors="replace", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    if rows and "sub_event_type" not in rows[0]:
-        raise ValueError(f"{path}: no sub_event_type column (old ACLED layout?)")
-    return [r for r in rows if (r.get("notes") or "").strip() and (r.get("sub_event_type") or "").strip()]
-
-
-def _int(v: str | None) -> int | None:
-    try:
-        return int(float(v)) if v not in (None, "") else None
-    except ValueError:
-        return None
-
-
-def evaluate(clf: EventClassifier, rows: list[dict[str, str]], use_inter: bool = False) -> tuple[Scores, list]:
-    from sklearn.metrics import accuracy_score, classification_report, f1_score
-
-    texts = [r["notes"] for r in rows]
-    i1 = [_int(r.get("inter1")) for r in rows] if use_inter else None
-    i2 = [_int(r.get("inter2")) for r in rows] if use_inter else None
-    preds = clf.classify_many(texts, i1, i2)
-    gold = [r["sub_event_type"] for r in rows]
-    pred = [p.sub_event_type for p in preds]
-    gold_et = [r["event_type"] for r in rows]
-    pred_et = [p.event_type for p in preds]
-    labels = sorted(set(gold))
-    report = classification_report(gold, pred, labels=labels, zero_division=0, digits=3)
-    s = Scores(len(rows), accuracy_score(gold, pred), f1_score(gold, pred, average="weighted", zero_division=0),
-               f1_score(gold, pred, labels=labels, average="macro", zero_division=0),
-               accuracy_score(gold_et, pred_et), report)
-    errors = [(g, p, t) for g, p, t in zip(gold, pred, texts) if g != p]
-    return s, errors
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("files", nargs="+")
-    ap.add_argument("--inter", action="store_true", help="also pass gold inter1/inter2")
-    ap.add_argument("--model", default=None, help="a user-trained model file")
-    ap.add_argument("--errors", type=int, default=0, help="print N confusions per file (stderr)")
-    ap.add_argument("--no-report", action="store_true", help="omit the per-class table")
-    args = ap.parse_args(argv)
-    clf = EventClassifier.load(model_path=args.model)
-    status = 0
-    for f in args.files:
-        modes = [False, True] if args.inter else [False]
-        try:
-            rows = read_acled(f)
-        except ValueError:
-            old = read_old_acled(f)
-            for use_inter in modes:
-                tag = "text+inter" if use_inter else "text only"
-                print(f"{Path(f).name} [old layout, {tag}] {evaluate_old(clf, old, use_inter)}")
-            continue
-        except OSError as exc:
-            print(f"{f}: {exc}", file=sys.stderr)
-            status = 1
-            continue
-        for use_inter in modes:
-            s, errors = evaluate(clf, rows, use_inter)
-            tag = "text+inter" if use_inter else "text only"
-            print(f"{Path(f).name} [{tag}] n={s.n} sub_event_type accuracy={s.accuracy:.3f} "
-                  f"weighted_F1={s.weighted_f1:.3f} macro_F1={s.macro_f1:.3f} "
-                  f"event_type accuracy={s.event_type_accuracy:.3f}")
-            if not args.no_report:
-                print(s.report)
-            if args.errors:
-                for (g, p), c in Counter((g, p) for g, p, _ in errors).most_common(args.errors):
-                    print(f"  {c:4d}  gold={g!r} pred={p!r}", file=sys.stderr)
-    return status
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,7 +1,9 @@
-"""Score the entity stage on dstl re3d (mongoexport JSON lines per source folder).
+"""The entity stage on dstl re3d (mongoexport JSON lines per source folder).
 
-    python -m eventwire.evaluation.entities ../shared/data/re3d-dev
+    eventwire eval entities RE3D_DIR
 
+Layout: RE3D_DIR holds source folders (or is one), each with documents.json ({"_id", "text"} per
+line) and entities.json ({"documentId", "begin", "end", "type", "confidence"?} per line).
 Reports, for our recognizer and for the bare spaCy label mapping in the same run: per-label
 precision / recall / F1 and the micro F1 over the eight scored labels, with exact-span and
 overlap matching, once against all gold entities and once with the doubtful ones (confidence 0)
@@ -10,20 +12,17 @@ set aside (a prediction that only matches a doubtful entity then counts neither 
 from __future__ import annotations
 
 import json
-import sys
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from eventwire.mentions.entities import (
-    SCORED_LABELS,
-    EntityOptions,
-    EntityRecognizer,
-    baseline_entities,
-)
+from eventwire.mentions.entities import SCORED_LABELS as SCORED
+from eventwire.mentions.entities import EntityOptions, EntityRecognizer, baseline_entities
 
-REPORTED_LABELS = SCORED_LABELS + ("Quantity", "Money")
+from .common import Problem, UnusableFile, prf, read_text_file
+
+REPORTED = SCORED + ("Quantity", "Money")
 
 
 @dataclass(frozen=True)
@@ -35,39 +34,96 @@ class GoldEntity:
     confidence: float
 
 
-def _json_lines(path: Path) -> Iterable[dict[str, Any]]:
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            line = line.strip()
-            if line:
-                yield json.loads(line)
+@dataclass
+class Re3dGold:
+    directory: str
+    texts: dict[str, str] = field(default_factory=dict)
+    entities: list[GoldEntity] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _json_lines(path: Path, problems: list[Problem]) -> Iterable[tuple[int, dict[str, Any]]]:
+    """(line number, object) per usable line; malformed lines become problems."""
+    for lineno, line in enumerate(read_text_file(path).splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(str(path), str(lineno), None, f"malformed JSON: {exc.msg} (column {exc.colno})"))
+            continue
+        if not isinstance(obj, dict):
+            problems.append(Problem(str(path), str(lineno), None, f"not a JSON object (got {type(obj).__name__})"))
+            continue
+        yield lineno, obj
+
+
+def source_folders(directory: str | Path) -> list[Path]:
+    """The re3d source folders under `directory` (or `directory` itself); UnusableFile when none."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise UnusableFile(root, "not a folder: expected a re3d folder holding documents.json and entities.json")
+    folders = [root] if (root / "documents.json").exists() else sorted(
+        p for p in root.iterdir() if (p / "documents.json").exists())
+    if not folders:
+        raise UnusableFile(root, "no documents.json in it or in its sub-folders: not a re3d folder")
+    for f in folders:
+        if not (f / "entities.json").exists():
+            raise UnusableFile(f, "documents.json without entities.json")
+    return folders
+
+
+def read_re3d(directory: str | Path, limit: int | None = None) -> Re3dGold:
+    """Documents and gold entities of every source folder (the first `limit` documents in id order)."""
+    gold = Re3dGold(str(directory))
+    for folder in source_folders(directory):
+        docs = folder / "documents.json"
+        for lineno, d in _json_lines(docs, gold.problems):
+            if not isinstance(d.get("_id"), str) or not isinstance(d.get("text"), str):
+                gold.problems.append(Problem(str(docs), str(lineno), "_id/text", "missing document id or text"))
+                continue
+            gold.texts[d["_id"]] = d["text"]
+        ents = folder / "entities.json"
+        for lineno, e in _json_lines(ents, gold.problems):
+            entity = _gold_entity(e, gold.texts)
+            if isinstance(entity, GoldEntity):
+                gold.entities.append(entity)
+            else:
+                gold.problems.append(Problem(str(ents), str(lineno), entity[0], entity[1]))
+    if limit is not None:
+        keep = set(sorted(gold.texts)[:limit])
+        gold.texts = {k: v for k, v in gold.texts.items() if k in keep}
+        gold.entities = [e for e in gold.entities if e.doc_id in keep]
+    return gold
+
+
+def _gold_entity(e: dict[str, Any], texts: dict[str, str]) -> GoldEntity | tuple[str, str]:
+    """The entity, or (column, reason) when it cannot be used."""
+    doc_id = e.get("documentId")
+    if doc_id not in texts:
+        return "documentId", f"unknown document {doc_id!r}"
+    try:
+        start, end = int(e["begin"]), int(e["end"])
+        confidence = float(e.get("confidence", 1))
+    except (KeyError, TypeError, ValueError):
+        return "begin/end", "begin/end (or confidence) missing or not numbers"
+    if not 0 <= start < end <= len(texts[doc_id]):
+        return "begin/end", f"span {start}-{end} outside the document ({len(texts[doc_id])} characters)"
+    if not isinstance(e.get("type"), str):
+        return "type", "missing entity type"
+    return GoldEntity(doc_id, start, end, e["type"], confidence)
 
 
 def load_re3d(directory: str | Path) -> tuple[dict[str, str], list[GoldEntity]]:
     """Documents (id -> text) and gold entities of every source folder under ``directory``."""
-    root = Path(directory)
-    texts: dict[str, str] = {}
-    gold: list[GoldEntity] = []
-    for folder in sorted(p for p in root.iterdir() if (p / "documents.json").exists()):
-        for d in _json_lines(folder / "documents.json"):
-            texts[d["_id"]] = d["text"]
-        for e in _json_lines(folder / "entities.json"):
-            gold.append(GoldEntity(e["documentId"], int(e["begin"]), int(e["end"]), e["type"],
-                                   float(e.get("confidence", 1))))
-    return texts, gold
-
-
-def _prf(tp_p: int, n_p: int, tp_g: int, n_g: int) -> dict[str, float]:
-    p = tp_p / n_p if n_p else 0.0
-    r = tp_g / n_g if n_g else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
-            "predicted": n_p, "gold": n_g}
+    gold = read_re3d(directory)
+    return gold.texts, gold.entities
 
 
 def score(pred: list[tuple[str, int, int, str]], gold: list[GoldEntity], *, overlap: bool,
           exclude_doubtful: bool) -> dict[str, Any]:
-    """Per-label and micro (over SCORED_LABELS) precision/recall/F1.
+    """Per-label and micro (over SCORED) precision/recall/F1.
 
     ``pred`` holds (doc_id, start, end, label). With ``overlap`` a prediction matches a gold
     entity of the same label whose span it overlaps; otherwise spans must be identical.
@@ -81,7 +137,7 @@ def score(pred: list[tuple[str, int, int, str]], gold: list[GoldEntity], *, over
             return p[1] < g.end and g.start < p[2]
         return p[1] == g.start and p[2] == g.end
 
-    counts = {lab: [0, 0, 0, 0] for lab in REPORTED_LABELS}  # tp_pred, n_pred, tp_gold, n_gold
+    counts = {lab: [0, 0, 0, 0] for lab in REPORTED}  # tp_pred, n_pred, tp_gold, n_gold
     matched_gold: set[int] = set()
     for p in pred:
         if p[3] not in counts:
@@ -102,79 +158,42 @@ def score(pred: list[tuple[str, int, int, str]], gold: list[GoldEntity], *, over
         c[3] += 1
         if id(g) in matched_gold:
             c[2] += 1
-    result: dict[str, Any] = {lab: _prf(c[0], c[1], c[2], c[3]) for lab, c in counts.items()}
-    tot = [sum(counts[lab][i] for lab in SCORED_LABELS) for i in range(4)]
-    result["micro"] = _prf(*tot)
+    result: dict[str, Any] = {lab: prf(c[0], c[1], c[2], c[3]) for lab, c in counts.items()}
+    tot = [sum(counts[lab][i] for lab in SCORED) for i in range(4)]
+    result["micro"] = prf(*tot)
     return result
 
 
-def evaluate_re3d(directory: str | Path, nlp,
-                  systems: dict[str, Callable] | None = None) -> dict[str, Any]:
-    """Score each system (name -> function(Doc) -> entities) on re3d in ``directory``.
-
-    Default systems: ``eventwire`` (our recognizer), ``+pronouns`` (the same with re3d's pronoun
-    mentions switched on) and ``spacy`` (bare label mapping).
-    Returns ``{system: {"exact"|"overlap": {"all"|"confident": scores}}}`` plus ``documents``.
-    """
-    texts, gold = load_re3d(directory)
-    if systems is None:
-        systems = {
-            "eventwire": EntityRecognizer(nlp),
+def default_systems(nlp) -> dict[str, Callable]:
+    """Our recognizer, the same with re3d's pronoun mentions switched on, and bare spaCy."""
+    return {"eventwire": EntityRecognizer(nlp),
             "+pronouns": EntityRecognizer(nlp, options=EntityOptions(pronouns=True)),
-            "spacy": baseline_entities,
-        }
-    ids = sorted(texts)
+            "spacy": baseline_entities}
+
+
+def evaluate_gold(gold: Re3dGold, nlp, systems: dict[str, Callable] | None = None) -> dict[str, Any]:
+    """Score each system (name -> function(Doc) -> entities) on read re3d data.
+
+    Returns ``{system: {"exact"|"overlap": {"all"|"confident": scores}}}`` plus ``documents``,
+    ``gold_entities`` and ``skipped`` (unusable gold lines)."""
+    systems = systems if systems is not None else default_systems(nlp)
+    ids = sorted(gold.texts)
     preds: dict[str, list[tuple[str, int, int, str]]] = {name: [] for name in systems}
-    for doc_id, doc in zip(ids, nlp.pipe(texts[i] for i in ids)):
+    for doc_id, doc in zip(ids, nlp.pipe(gold.texts[i] for i in ids)):
         for name, fn in systems.items():
             for ent in fn(doc):
                 preds[name].append((doc_id, ent["start"], ent["end"], ent["label"]))
-    out: dict[str, Any] = {"documents": len(ids), "gold_entities": len(gold)}
+    out: dict[str, Any] = {"directory": gold.directory, "documents": len(ids), "gold_entities": len(gold.entities),
+                           "skipped": len(gold.problems)}
     for name, pred in preds.items():
-        out[name] = {
-            mode: {
-                setting: score(pred, gold, overlap=(mode == "overlap"),
-                               exclude_doubtful=(setting == "confident"))
-                for setting in ("all", "confident")
-            }
-            for mode in ("exact", "overlap")
-        }
+        out[name] = {mode: {setting: score(pred, gold.entities, overlap=(mode == "overlap"),
+                                           exclude_doubtful=(setting == "confident"))
+                            for setting in ("all", "confident")}
+                     for mode in ("exact", "overlap")}
     return out
 
 
-def format_report(result: dict[str, Any]) -> str:
-    """A plain-text table: one row per label, F1 (P/R) per system and setting."""
-    systems = [k for k in result if isinstance(result[k], dict)]
-    lines = [f"re3d: {result['documents']} documents, {result['gold_entities']} gold entities"]
-    for mode in ("exact", "overlap"):
-        for setting in ("all", "confident"):
-            lines.append("")
-            lines.append(f"== {mode} match, gold: {setting}"
-                         + (" (confidence-0 gold set aside)" if setting == "confident" else ""))
-            head = f"{'label':<18}" + "".join(f"{s + ' P/R/F1':>26}" for s in systems)
-            lines.append(head)
-            for lab in REPORTED_LABELS + ("micro",):
-                row = f"{lab + ('*' if lab == 'micro' else ''):<18}"
-                for s in systems:
-                    m = result[s][mode][setting][lab]
-                    row += f"{m['precision']:>9.3f}{m['recall']:>8.3f}{m['f1']:>9.3f}"
-                lines.append(row)
-    lines.append("")
-    lines.append("* micro over: " + ", ".join(SCORED_LABELS))
-    return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if not args:
-        print("usage: python -m eventwire.evaluation.entities RE3D_DIR [--json]", file=sys.stderr)
-        return 2
-    from eventwire.nlp import load_nlp
-
-    result = evaluate_re3d(args[0], load_nlp())
-    print(json.dumps(result, indent=1) if "--json" in args else format_report(result))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def evaluate_re3d(directory: str | Path, nlp, systems: dict[str, Callable] | None = None,
+                  limit: int | None = None) -> dict[str, Any]:
+    """Score each system on re3d in ``directory`` (see evaluate_gold)."""
+    return evaluate_gold(read_re3d(directory, limit), nlp, systems)

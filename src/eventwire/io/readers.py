@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 
 from eventwire.model import Article, RecordError
 
+from .csvrows import numbered_rows
 from .clean import clean_text, parse_dateline
 
 __all__ = [
@@ -449,26 +450,11 @@ def _read_csv(name: str, stream: BinaryIO, max_chars: int, overrides: dict[str, 
         if not any(c in TEXT_KEYS for c in columns):
             yield RecordError(f"{name}:1", f"no text column in header (expected one of: {', '.join(TEXT_KEYS[:3])})")
             return
-        last = reader.line_num
-        while True:
-            start = last + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                last = reader.line_num
-                yield RecordError(f"{name}:{start}", f"malformed CSV: {exc}")
-                continue
-            last = reader.line_num
+        for start, row in numbered_rows(reader, len(columns)):
             rec_name = f"{name}:{start}"
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) > len(columns) and not any(c.strip() for c in row[len(columns):]):
-                row = row[: len(columns)]  # trailing empty cells ("a,b,,")
-            if len(row) != len(columns):
-                # a short row would shift nothing but could silently lose the text: refuse it too
-                yield RecordError(rec_name, f"expected {len(columns)} fields, found {len(row)}")
+            if isinstance(row, str):
+                # a short or long row would shift or silently lose the text: refuse it
+                yield RecordError(rec_name, row)
                 continue
             record = dict(zip(columns, row))
             yield _make_article(record, rec_name, f"{base}-{start}", max_chars, overrides, dayfirst)
