@@ -147,6 +147,7 @@ class ActorLexicon:
         self.role_nominals: dict[str, str] = {}             # "protest" in "stage a protest" -> role
         self.light_verbs: frozenset[str] = frozenset()
         self.convertible_roles: frozenset[str] = frozenset()
+        self.people_nouns: frozenset[str] = frozenset()
         self._matchers: dict[int, Any] = {}                # per-vocab compiled matchers (see matcher.py)
 
     # ------------------------------------------------------------------ loading
@@ -202,6 +203,7 @@ class ActorLexicon:
                 self.role_nominals.setdefault(noun.lower(), role)
         self.light_verbs = frozenset(v.lower() for v in _as_list(data.get("light_verbs")))
         self.convertible_roles = frozenset(_as_list(data.get("convertible_roles")))
+        self.people_nouns = self.people_nouns | frozenset(n.lower() for n in _as_list(data.get("people_nouns")))
 
     def _load_ethnic(self, data: dict[str, Any]) -> None:
         self.ethnic_template = data.get("default_template", self.ethnic_template)

@@ -501,6 +501,8 @@ def _apply_role_verbs(doc, chosen, lexicon, ctx, lo, hi) -> list[_Cand]:
                 continue
             if subj.pos_ != "NOUN" or any(i in by_token for i in range(subj.left_edge.i, subj.i + 1)):
                 continue
+            if not {subj.lower_, subj.lemma_.lower()} & lexicon.people_nouns:
+                continue  # "operations by the army killed 8", "an airstrike destroyed": not people
             start = subj.left_edge.i
             while start < subj.i and doc[start].pos_ in ("DET", "NUM", "PUNCT"):
                 start += 1

@@ -23,13 +23,20 @@ def interaction_code(inter1: int | None, inter2: int | None) -> int | None:
     return lo * 10 + hi
 
 
+_STATE_FORCES = ("Military Forces", "Police Forces")
+
+
 def localise_generic(actor: ActorMention | None, country_name: str | None) -> str | None:
-    """Generic actors carry the country of the event: 'Civilians (Lebanon)'."""
+    """Generic actors carry the country of the event: 'Civilians (Lebanon)'; state forces the story
+    does not attribute to a country ("police", "soldiers") are the event country's, as ACLED names
+    them: 'Police Forces of Kenya'."""
     if actor is None:
         return None
     if is_generic(actor) and country_name:
         base = _COUNTRY_SUFFIX.sub("", actor.name)
         return f"{base} ({country_name})"
+    if actor.country is None and actor.name in _STATE_FORCES and country_name:
+        return f"{actor.name} of {country_name}"
     return actor.name
 
 
