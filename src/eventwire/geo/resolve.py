@@ -19,28 +19,45 @@ import dataclasses
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
 from eventwire.model import Place, PlaceMention
 
-from .gazetteer import ALIAS, Gazetteer, country_from_name, demonyms, haversine_km
-from .normalize import fold
-from .recognize import Toponym, find_toponyms
+from .gazetteer import ALIAS, EMBEDDED, USER, Gazetteer, country_from_name, demonyms, haversine_km
+from .normalize import data_path, fold
+from .recognize import Toponym, find_toponyms, load_cues
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
-# geo_precision of a place by its feature: the named point (1), a part of a larger area (2), a region (3).
-_REGION_FEATURES = ("A.PCLI", "A.ADM1", "L.CONT", "L.RGN", "H.")
+@lru_cache(maxsize=1)
+def _feature_table() -> dict[str, tuple[int, float, str]]:
+    """data/geo/features.tsv: feature code -> (geo_precision, importance weight, description)."""
+    out = {}
+    for line in data_path("features.tsv").read_text("utf-8").splitlines()[1:]:
+        if not line.strip() or line.startswith("#") or line.startswith("feature\t"):
+            continue
+        code, precision, weight, desc = line.split("\t")[:4]
+        out[code] = (int(precision), float(weight), desc)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def feature_info(feature: str) -> tuple[int, float, str]:
+    """(geo_precision, importance weight, description) of a GeoNames class.code ("T.HLL" -> (1, 0.0, "hill"))."""
+    table = _feature_table()
+    return table.get(feature) or table.get(feature[:2]) or (1, 0.0, "place")
 
 
 def precision_of(place: Place) -> int:
-    """geo_precision implied by the kind of place itself."""
-    if place.feature.startswith(_REGION_FEATURES):
-        return 3
-    if place.feature.startswith(("A.ADM2", "T.MTS", "T.DSRT", "T.PEN", "T.ISLS", "T.VAL", "L.")):
-        return 2
-    return 1
+    """geo_precision implied by the kind of place itself (data/geo/features.tsv)."""
+    return feature_info(place.feature)[0]
+
+
+# Features that fit a phrase's hint without sharing its class: (hint prefix, feature prefix) -> points.
+_ALSO_FITS = ((("L",), ("A.", "T."), 1.0), (("A",), ("L",), 1.0), (("P",), ("S.CMP",), 1.5),
+              (("S",), ("P.",), 0.0))
 
 
 def _feature_fit(hint: str | None, feature: str) -> float:
@@ -50,29 +67,39 @@ def _feature_fit(hint: str | None, feature: str) -> float:
         return 3.0
     if hint[0] == feature[0]:
         return 1.5
-    if hint == "L" and feature.startswith(("A.", "T.")):
-        return 1.0
-    if hint.startswith("A") and feature.startswith("L"):
-        return 1.0
+    for hints, features, points in _ALSO_FITS:
+        if hint.startswith(hints) and feature.startswith(features):
+            return points
     return -2.5
 
 
-def _base_score(place: Place, kind: int, level: int) -> float:
-    s = math.log10(place.population + 10) * 0.8
-    f = place.feature
-    if f == "A.PCLI":
+_KIND_PENALTY = (0.0, 0.4, 1.5)
+_KIND_LABEL = ("its own name", "an alias", "an alternate name")
+
+
+def _base_parts(place: Place, kind: int, level: int, origin: str = EMBEDDED) -> list[tuple[str, float]]:
+    """Score parts that do not depend on the story: population, feature importance, provenance, match."""
+    parts = [(f"population {place.population:,}", math.log10(place.population + 10) * 0.8)]
+    if origin == USER:
+        parts.append(("your own place", 6.0))
+    elif origin == EMBEDDED and place.geonameid is None and place.feature[:1] in "LTH":
+        parts.append(("curated region", 6.0))  # hand-written regions: curated, well-known
+    _, weight, desc = feature_info(place.feature)
+    if weight:
+        parts.append((f"{place.feature} ({desc})", weight))
+    if kind:
+        parts.append((f"matched by {_KIND_LABEL[kind]}", -_KIND_PENALTY[kind]))
+    if level:
+        parts.append(("transliteration variant of the name", -4.0 * level))
+    return parts
+
+
+def _base_score(place: Place, kind: int, level: int, origin: str = EMBEDDED) -> float:
+    """The sum of `_base_parts` without building their labels (the resolver's hot path)."""
+    s = math.log10(place.population + 10) * 0.8 + feature_info(place.feature)[1]
+    if origin == USER or (origin == EMBEDDED and place.geonameid is None and place.feature[:1] in "LTH"):
         s += 6.0
-    elif f == "A.ADM1":
-        s += 2.5
-    elif f.startswith(("L.", "T.", "H.")) and place.geonameid is None:
-        s += 6.0  # hand-written regions: curated, well-known
-    elif f == "P.PPLC":
-        s += 3.5
-    elif f == "A.ADM2":
-        s += 0.5
-    s -= (0.0, 0.4, 1.5)[kind]
-    s -= 4.0 * level
-    return s
+    return s - _KIND_PENALTY[kind] - 4.0 * level
 
 
 class _Story:
@@ -126,50 +153,52 @@ def _story_context(doc, toponyms: list[Toponym], gaz: Gazetteer, dateline: Place
     return _Story(countries, admin1, dateline)
 
 
-def _score(place: Place, kind: int, level: int, t: Toponym, story: _Story,
-           apposition: Place | None, others: list[Place]) -> tuple[float, list[str]]:
-    why = []
-    s = _base_score(place, kind, level)
+def _context_parts(place: Place, t: Toponym, story: _Story, apposition: Place | None,
+                   others: list[Place]) -> list[tuple[str, float]]:
+    """Score parts from the phrase and the story: feature fit, countries, admin areas, distances, dateline."""
+    parts: list[tuple[str, float]] = []
     fit = _feature_fit(t.hint, place.feature)
     if fit:
-        s += fit
-        why.append(f"fits '{t.hint}' phrase" if fit > 0 else f"does not fit '{t.hint}' phrase")
+        parts.append((f"fits '{t.hint}' phrase" if fit > 0 else f"does not fit '{t.hint}' phrase", fit))
     cb = story.country_bonus(place.country)
     if cb:
-        s += cb
-        why.append(f"story country {place.country}")
+        parts.append((f"story country {place.country}", cb))
     elif story.countries and place.feature != "A.PCLI" and place.country:
-        s -= 1.5
+        parts.append((f"outside the story's countries ({place.country})", -1.5))
     if t.country_hint:
         if place.country == t.country_hint:
-            s += 4.0
-            why.append(f"'{t.country_hint}' nationality word")
+            parts.append((f"'{t.country_hint}' nationality word", 4.0))
         else:
-            s -= 3.0
+            parts.append((f"not in '{t.country_hint}' of the nationality word", -3.0))
     if (place.country, place.admin1) in story.admin1 and place.feature != "A.ADM1":
-        s += 2.0
-        why.append(f"in story admin area {place.admin1}")
+        parts.append((f"in story admin area {place.admin1}", 2.0))
     if apposition is not None:
         if apposition.feature == "A.PCLI" and place.country == apposition.country:
-            s += 3.0
-            why.append(f"'{apposition.name}' follows")
+            parts.append((f"'{apposition.name}' follows", 3.0))
         elif apposition.feature == "A.ADM1" and place.country == apposition.country \
                 and place.admin1 == apposition.admin1:
-            s += 5.0
-            why.append(f"in '{apposition.name}' that follows")
+            parts.append((f"in '{apposition.name}' that follows", 5.0))
     if others and place.feature not in ("A.PCLI",):
         d = min(haversine_km(place.latitude, place.longitude, o.latitude, o.longitude) for o in others)
         if d < 50:
-            s += 2.5
-            why.append(f"{d:.0f} km from another place of the story")
+            parts.append((f"{d:.0f} km from another place of the story", 2.5))
         elif d < 250:
-            s += 1.2
-            why.append(f"{d:.0f} km from another place of the story")
+            parts.append((f"{d:.0f} km from another place of the story", 1.2))
     if story.dateline is not None and place.feature.startswith("P"):
         d = haversine_km(place.latitude, place.longitude, story.dateline.latitude, story.dateline.longitude)
         if d < 300:
-            s += 1.0
-    return s, why
+            parts.append((f"{d:.0f} km from the dateline {story.dateline.name}", 1.0))
+    return parts
+
+
+def _score(place: Place, kind: int, level: int, t: Toponym, story: _Story,
+           apposition: Place | None, others: list[Place], origin: str = EMBEDDED) -> tuple[float, list[str]]:
+    context = _context_parts(place, t, story, apposition, others)
+    why = [label for label, _ in context if not label.startswith(("outside the story", "not in '"))
+           and " from the dateline " not in label]
+    if origin == USER:
+        why.insert(0, "your own place")
+    return _base_score(place, kind, level, origin) + sum(p for _, p in context), why
 
 
 def _resolve_dateline(name: str | None, gaz: Gazetteer) -> Place | None:
@@ -178,7 +207,7 @@ def _resolve_dateline(name: str | None, gaz: Gazetteer) -> Place | None:
     cands = [h for h in gaz.lookup(name, loose=False) if h[1] <= ALIAS]
     if not cands:
         return None
-    return max(cands, key=lambda h: _base_score(h[0], h[1], h[2]))[0]
+    return max(cands, key=lambda h: _base_score(h[0], h[1], h[2], gaz.origin(h[0])))[0]
 
 
 def resolve_places(doc: "Doc", gaz: Gazetteer, dateline_place: str | None = None,
@@ -192,7 +221,7 @@ def resolve_places(doc: "Doc", gaz: Gazetteer, dateline_place: str | None = None
     text = doc.text
 
     def lookup(t: Toponym) -> list[tuple[Place, int, int]]:
-        hits = gaz.lookup(t.text)
+        hits = _with_noun(gaz, t.text, text[t.end:t.end + 30], gaz.lookup(t.text))
         if not hits and t.anchor:
             hits = gaz.lookup(text[t.anchor[0]:t.anchor[1]])
         if not hits:
@@ -280,7 +309,7 @@ def resolve_places(doc: "Doc", gaz: Gazetteer, dateline_place: str | None = None
                     and t.country_hint != place.country:
                 continue  # a transliteration variant must agree with the story's countries (measured:
                 # accepting context-free variants lowers accuracy on ACLED notes)
-            s, why = _score(place, kind, level, t, story, appos[i], others)
+            s, why = _score(place, kind, level, t, story, appos[i], others, gaz.origin(place))
             if s > best[0]:
                 best = (s, place, why)
         if best[1] is None:
@@ -457,12 +486,16 @@ def _inside(place: Place, area: Place) -> bool:
     return d < 150
 
 
+_BIG_TOWN = 100_000  # a city this large is what its bare name means, even written in another romanization
+
+
 def _drop_shadowed(hits: list[tuple[Place, int, int]], t: Toponym) -> list[tuple[Place, int, int]]:
     """A governorate/county named after its main town ("Alexandria", "Charleston") means the town unless
     the phrase says it is an admin area."""
     if t.hint and t.hint.startswith(("A", "L")):
         return hits
-    towns = [p for p, kind, lvl in hits if p.feature.startswith("P") and lvl == 0 and kind == 0]
+    towns = [p for p, kind, lvl in hits if p.feature.startswith("P") and lvl == 0
+             and (kind == 0 or p.population >= _BIG_TOWN)]
     if not towns:
         return hits
     out = []
@@ -474,6 +507,20 @@ def _drop_shadowed(hits: list[tuple[Place, int, int]], t: Toponym) -> list[tuple
             continue
         out.append(h)
     return out
+
+
+def _with_noun(gaz: Gazetteer, name: str, after: str, hits: list[tuple[Place, int, int]]
+               ) -> list[tuple[Place, int, int]]:
+    """Add the places named with the place noun written after the name ("Fleita hills" -> the hills called
+    "Fleita Hills", "al-Elm Mountains"): a GeoNames feature is often named with its noun."""
+    m = re.match(r"\s+([A-Za-z]+)", after)
+    if not m or m.group(1).lower() not in load_cues().nouns_after:
+        return hits
+    more = gaz.lookup(f"{name} {m.group(1)}")
+    if not more:
+        return hits
+    seen = {(p.geonameid, p.name, p.latitude, p.longitude) for p, _, _ in hits}
+    return hits + [h for h in more if (h[0].geonameid, h[0].name, h[0].latitude, h[0].longitude) not in seen]
 
 
 _NOUN_WORDS = ("hill", "hills", "mountains", "mountain", "region", "countryside", "outskirts", "area", "valley",
@@ -561,4 +608,66 @@ def geoparse(text: str, nlp, gaz: Gazetteer, dateline_place: str | None = None) 
     return out
 
 
-__all__ = ["resolve_places", "geoparse", "precision_of", "country_from_name"]
+
+
+
+# ---------------------------------------------------------------- one name, out of a story (gazetteer lookup)
+@dataclasses.dataclass(frozen=True)
+class RankedCandidate:
+    """A candidate for a name with its score and the parts it is made of (for `gazetteer lookup --explain`)."""
+
+    place: Place
+    origin: str                              # embedded | geonames | user
+    kind: int                                # 0 own name, 1 alias, 2 alternate name
+    level: int                               # 0 exact key, 1 transliteration variant
+    score: float
+    parts: tuple[tuple[str, float], ...]
+    skipped: str | None = None               # why the resolver would not take it in this context
+
+
+def _phrase(text: str) -> tuple[str, str | None, str | None]:
+    """(name, feature hint, noun after the name) of "the town of Fleita", "Tallat al-Burkan hill", "Arsal"."""
+    cues = load_cues()
+    words = text.strip().split()
+    if words and words[0].lower() in ("the", "a"):
+        words = words[1:]
+    hint = noun = None
+    if len(words) >= 3 and words[1].lower() == "of" and words[0].lower() in cues.nouns_before_of:
+        hint = cues.nouns_before_of[words[0].lower()]
+        words = words[2:]
+    elif len(words) >= 2 and words[-1].lower() in cues.nouns_after:
+        noun = words[-1]
+        hint = cues.nouns_after[noun.lower()]
+        words = words[:-1]
+    return " ".join(words), hint, noun
+
+
+def rank_candidates(gaz: Gazetteer, text: str, countries: Iterable[str] = (),
+                    near: tuple[float, float] | None = None, hint: str | None = None) -> list[RankedCandidate]:
+    """Candidates for `text` scored as the resolver scores them, with `countries` as the story's countries
+    and `near` as another place of the story; best first (those the resolver would skip last)."""
+    name, phrase_hint, noun = _phrase(text)
+    t = Toponym(0, len(name), name, "lookup", hint or phrase_hint)
+    story = _Story(Counter({c.upper(): 3 for c in countries}), Counter(), None)
+    others = [Place("the --near point", near[0], near[1], "", "P.PPL")] if near else []
+    hits = gaz.lookup(name)
+    if noun:
+        hits = _with_noun(gaz, name, " " + noun, hits)
+    if not hits and _strip_noun(name) != name:
+        hits = gaz.lookup(_strip_noun(name))
+    kept = {id(h[0]) for h in _drop_shadowed(hits, t)}
+    out = []
+    for place, kind, level in hits:
+        origin = gaz.origin(place)
+        parts = tuple(_base_parts(place, kind, level, origin) + _context_parts(place, t, story, None, others))
+        skipped = None
+        if id(place) not in kept:
+            skipped = "an admin area named after its main town means the town, unless the phrase says area"
+        elif level == 1 and not story.countries.get(place.country):
+            skipped = "a transliteration variant is only taken in one of the story's countries (--country)"
+        out.append(RankedCandidate(place, origin, kind, level, round(sum(p for _, p in parts), 3), parts, skipped))
+    out.sort(key=lambda c: (c.skipped is not None, -c.score))
+    return out
+
+__all__ = ["RankedCandidate", "country_from_name", "feature_info", "geoparse", "precision_of", "rank_candidates",
+           "resolve_places"]
