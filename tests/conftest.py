@@ -1,9 +1,15 @@
 """Shared fixtures: the real spaCy model, gazetteer and pipeline are loaded once per test session."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# A developer's own gazetteer imports and event store (their data directory) must not change test
+# results: the session gets an empty data directory of its own (tests that need one make their own too).
+os.environ["EVENTWIRE_DATA_DIR"] = tempfile.mkdtemp(prefix="eventwire-test-data-")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

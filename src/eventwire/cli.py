@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Iterable, Iterator, List, Optional
 
 import typer
-from rich.console import Console
+
+from eventwire.console import StatusLine, err
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn news reports of armed conflict into an ACLED-style event dataset.")
-err = Console(stderr=True, highlight=False)
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -42,6 +42,7 @@ class InFormat(str, Enum):
 FilesArg = typer.Argument(..., help="Input files (.txt, .jsonl, .csv) or - for stdin.")
 InputFormatOpt = typer.Option(None, "--input-format", help="What stdin holds: txt, jsonl or csv.")
 MaxCharsOpt = typer.Option(1_000_000, "--max-chars", min=1, help="Refuse articles longer than this.")
+ModelOpt = typer.Option(None, "--model", help="Event classifier trained with `eventwire train events`.")
 
 
 def _check_files(files: List[str]) -> None:
@@ -68,6 +69,7 @@ def extract(
     doc_id: Optional[str] = typer.Option(None, "--id", help="Document id of .txt input."),
     actors: List[Path] = typer.Option([], "--actors", help="Your own actors (YAML); may be repeated."),
     max_chars: int = MaxCharsOpt,
+    model: Optional[Path] = ModelOpt,
     dayfirst: Optional[bool] = typer.Option(
         None, "--dayfirst/--monthfirst",
         help="How to read numeric published dates such as 7/2/2016 (by default only unambiguous ones are read)."),
@@ -83,7 +85,8 @@ def extract(
             err.print(f"[red]error:[/red] no such actors file: {a}")
             raise typer.Exit(EXIT_USAGE)
     try:
-        pipe = Pipeline(actor_files=[str(a) for a in actors], max_chars=max_chars)
+        classifier = _load_classifier(model) if model else None
+        pipe = Pipeline(actor_files=[str(a) for a in actors], max_chars=max_chars, classifier=classifier)
     except ValueError as exc:  # a user's actor file that does not load
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(EXIT_USAGE)
@@ -93,12 +96,12 @@ def extract(
     errors: list = []
     counts = {"records": 0, "events": 0}
 
-    progress = _progress()
+    progress = StatusLine("reading articles...")
 
     def events() -> Iterator:
         for result in pipe.run(records):
             counts["records"] += 1
-            progress.update(counts["records"])
+            progress.show(f"{counts['records']} articles processed")
             if result.error is not None:
                 errors.append(result.error)
                 continue
@@ -110,26 +113,6 @@ def extract(
         write_events(events(), out_fmt, sys.stdout)
     sys.stdout.flush()
     raise typer.Exit(_report(errors, counts["records"], "events", counts["events"]))
-
-
-class _progress:
-    """A live 'N articles' counter on stderr when stderr is a terminal; silent otherwise."""
-
-    def __init__(self) -> None:
-        self.status = err.status("reading articles...") if err.is_terminal else None
-
-    def __enter__(self):
-        if self.status:
-            self.status.__enter__()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.status:
-            self.status.__exit__(*exc)
-
-    def update(self, n: int) -> None:
-        if self.status:
-            self.status.update(f"{n} articles processed")
 
 
 def _run_records(files: List[str], input_format: Optional[InFormat], fmt: Optional[RecordFormat],
@@ -166,11 +149,10 @@ def classify(
     files: List[str] = FilesArg,
     fmt: Optional[RecordFormat] = typer.Option(None, "--format", help="jsonl or table."),
     input_format: Optional[InFormat] = InputFormatOpt,
+    model: Optional[Path] = ModelOpt,
 ) -> None:
     """Event type and sub-event type of short event descriptions: lines {"id","text"}."""
-    from eventwire.classify import EventClassifier
-
-    clf = EventClassifier.load()
+    clf = _load_classifier(model)
 
     def one(article) -> dict:
         c = clf.classify(article.text)
@@ -209,6 +191,40 @@ def entities(
     nlp = load_nlp()
     _run_records(files, input_format, fmt,
                  lambda a: {"id": a.doc_id, "entities": entities_for_text(a.text, nlp)}, "entities")
+
+
+def _load_classifier(model: Optional[Path]):
+    """The event classifier (default, or a user's --model file); a model that does not load is a usage error."""
+    from eventwire.classify import EventClassifier
+    from eventwire.classify.model import ModelFileError
+
+    if model is not None and not model.is_file():
+        err.print(f"[red]error:[/red] no such model file: {model}")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        return EventClassifier.load(model_path=model)
+    except (ModelFileError, ValueError) as exc:   # ValueError: model classes not in the taxonomy
+        err.print(f"[red]error:[/red] {exc}", markup=True, soft_wrap=True)
+        raise typer.Exit(EXIT_USAGE)
+
+
+from eventwire.cli_train import train_app  # noqa: E402  (the `train` command group)
+
+app.add_typer(train_app, name="train")
+
+from eventwire.evaluation.cli import eval_app  # noqa: E402  (the `eval` command group; imports no model)
+
+app.add_typer(eval_app, name="eval")
+
+from eventwire.store import cli as store_cli  # noqa: E402  (ingest / events / export; imports no database)
+
+app.command("ingest")(store_cli.ingest)
+app.command("export")(store_cli.export)
+app.add_typer(store_cli.events_app, name="events")
+
+from eventwire.geo.cli import app as gazetteer_app  # noqa: E402  (the `gazetteer` group; imports typer/rich only)
+
+app.add_typer(gazetteer_app, name="gazetteer")
 
 
 def main() -> None:  # pragma: no cover
