@@ -4,6 +4,7 @@ Nothing here imports spaCy or scikit-learn at module import (the CLI imports it 
 """
 from __future__ import annotations
 
+import json
 import math
 import statistics
 from dataclasses import dataclass
@@ -138,3 +139,20 @@ def label_scores(gold: Sequence[str], pred: Sequence[str], top_confusions: int =
         "per_class": per_class,
         "confusions": [{"gold": g, "predicted": q, "count": c} for (g, q), c in confused.most_common(top_confusions)],
     }
+
+
+def json_lines(path: Path, problems: list[Problem]) -> Iterable[tuple[int, dict[str, Any]]]:
+    """(line number, object) per usable line; malformed lines become problems."""
+    for lineno, line in enumerate(read_text_file(path).splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(str(path), str(lineno), None, f"malformed JSON: {exc.msg} (column {exc.colno})"))
+            continue
+        if not isinstance(obj, dict):
+            problems.append(Problem(str(path), str(lineno), None, f"not a JSON object (got {type(obj).__name__})"))
+            continue
+        yield lineno, obj

@@ -11,16 +11,15 @@ set aside (a prediction that only matches a doubtful entity then counts neither 
 """
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from eventwire.mentions.entities import SCORED_LABELS as SCORED
 from eventwire.mentions.entities import EntityOptions, EntityRecognizer, baseline_entities
 
-from .common import Problem, UnusableFile, prf, read_text_file
+from .common import Problem, UnusableFile, json_lines, prf
 
 REPORTED = SCORED + ("Quantity", "Money")
 
@@ -40,23 +39,6 @@ class Re3dGold:
     texts: dict[str, str] = field(default_factory=dict)
     entities: list[GoldEntity] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-
-
-def _json_lines(path: Path, problems: list[Problem]) -> Iterable[tuple[int, dict[str, Any]]]:
-    """(line number, object) per usable line; malformed lines become problems."""
-    for lineno, line in enumerate(read_text_file(path).splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(str(path), str(lineno), None, f"malformed JSON: {exc.msg} (column {exc.colno})"))
-            continue
-        if not isinstance(obj, dict):
-            problems.append(Problem(str(path), str(lineno), None, f"not a JSON object (got {type(obj).__name__})"))
-            continue
-        yield lineno, obj
 
 
 def source_folders(directory: str | Path) -> list[Path]:
@@ -79,13 +61,13 @@ def read_re3d(directory: str | Path, limit: int | None = None) -> Re3dGold:
     gold = Re3dGold(str(directory))
     for folder in source_folders(directory):
         docs = folder / "documents.json"
-        for lineno, d in _json_lines(docs, gold.problems):
+        for lineno, d in json_lines(docs, gold.problems):
             if not isinstance(d.get("_id"), str) or not isinstance(d.get("text"), str):
                 gold.problems.append(Problem(str(docs), str(lineno), "_id/text", "missing document id or text"))
                 continue
             gold.texts[d["_id"]] = d["text"]
         ents = folder / "entities.json"
-        for lineno, e in _json_lines(ents, gold.problems):
+        for lineno, e in json_lines(ents, gold.problems):
             entity = _gold_entity(e, gold.texts)
             if isinstance(entity, GoldEntity):
                 gold.entities.append(entity)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .common import Problem, UnusableFile, distance_km, read_text_file
+from .common import Problem, UnusableFile, distance_km, json_lines, read_text_file
 
 VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 RULES = ("not_alone", "year", "not_violent")
@@ -352,15 +352,8 @@ def _brief(event: dict) -> dict[str, Any]:
 def read_events(path: str | Path) -> tuple[list[dict], list[Problem]]:
     """Event records from a JSON Lines file (eventwire extract output); bad lines become problems."""
     events, problems = [], []
-    for lineno, line in enumerate(read_text_file(path).splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(str(path), str(lineno), None, f"malformed JSON: {exc.msg} (column {exc.colno})"))
-            continue
-        if not isinstance(obj, dict) or "event_type" not in obj:
+    for lineno, obj in json_lines(Path(path), problems):
+        if "event_type" not in obj:
             problems.append(Problem(str(path), str(lineno), "event_type", "not an event record"))
             continue
         events.append(obj)
