@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from eventwire.classify.taxonomy import old_acled_types
-from eventwire.io.csvrows import numbered_rows
+from eventwire.io.rows import numbered_rows
 
 from .common import NO_PREDICTION, Problem, UnusableFile, distance_km, label_scores, median_or_none, number, \
     ratio, read_text_file

@@ -4,13 +4,14 @@ Nothing here imports spaCy or scikit-learn at module import (the CLI imports it 
 """
 from __future__ import annotations
 
-import json
 import math
 import statistics
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Iterable, Sequence
+
+from eventwire.io.rows import json_objects
 
 EARTH_HALF_CIRCUMFERENCE_KM = 20039.0  # the largest possible error (Gritta et al. 2018)
 NO_PREDICTION = "(no event)"
@@ -143,16 +144,8 @@ def label_scores(gold: Sequence[str], pred: Sequence[str], top_confusions: int =
 
 def json_lines(path: Path, problems: list[Problem]) -> Iterable[tuple[int, dict[str, Any]]]:
     """(line number, object) per usable line; malformed lines become problems."""
-    for lineno, line in enumerate(read_text_file(path).splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(str(path), str(lineno), None, f"malformed JSON: {exc.msg} (column {exc.colno})"))
-            continue
-        if not isinstance(obj, dict):
-            problems.append(Problem(str(path), str(lineno), None, f"not a JSON object (got {type(obj).__name__})"))
+    for lineno, obj in json_objects(read_text_file(path).splitlines()):
+        if isinstance(obj, str):
+            problems.append(Problem(str(path), str(lineno), None, obj))
             continue
         yield lineno, obj

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 
 from eventwire.model import Article, RecordError
 
-from .csvrows import numbered_rows
+from .rows import json_objects, numbered_rows
 from .clean import clean_text, parse_dateline
 
 __all__ = [
@@ -409,28 +409,24 @@ def _read_txt(path: str, stream: BinaryIO | None, max_chars: int, overrides: dic
 def _read_jsonl(name: str, stream: BinaryIO, max_chars: int, overrides: dict[str, Any],
                 dayfirst: bool | None) -> Iterator[Article | RecordError]:
     base = Path(name).stem if name != "-" else "stdin"
-    lines = _text_lines(stream)
-    lineno = 0
+    read = 0   # lines read so far: where undecodable bytes were met
+
+    def lines() -> Iterator[str]:
+        nonlocal read
+        for line in _text_lines(stream):
+            read += 1
+            yield line
+
     try:
-        for line in lines:
-            lineno += 1
+        for lineno, record in json_objects(lines(), max_line=4 * max_chars + 1024):
             rec_name = f"{name}:{lineno}"
-            if not line.strip():
-                continue
-            if len(line) > 4 * max_chars + 1024:
-                yield RecordError(rec_name, f"too large: line of {len(line):,} characters (limit {max_chars:,}; raise --max-chars)")
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield RecordError(rec_name, f"malformed JSON: {exc.msg} (column {exc.colno})")
-                continue
-            if not isinstance(record, dict):
-                yield RecordError(rec_name, f"not a JSON object (got {type(record).__name__})")
+            if isinstance(record, str):
+                hint = f" (limit {max_chars:,}; raise --max-chars)" if record.startswith("too large") else ""
+                yield RecordError(rec_name, record + hint)
                 continue
             yield _make_article(record, rec_name, f"{base}-{lineno}", max_chars, overrides, dayfirst)
     except BinaryFileError as exc:
-        yield RecordError(name if lineno == 0 else f"{name}:{lineno + 1}", str(exc))
+        yield RecordError(name if read == 0 else f"{name}:{read + 1}", str(exc))
 
 
 def _read_csv(name: str, stream: BinaryIO, max_chars: int, overrides: dict[str, Any],

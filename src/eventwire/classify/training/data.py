@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eventwire.io.csvrows import numbered_rows
+from eventwire.io.rows import json_objects, numbered_rows
 
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
@@ -147,19 +146,11 @@ def _names(wanted: Sequence[str]) -> str:
 
 
 def _jsonl_records(name: str, text: str) -> Iterator[tuple[str, dict[str, Any]] | RowProblem]:
-    for i, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+    for i, rec in json_objects(text.splitlines()):
+        if isinstance(rec, str):
+            yield RowProblem(f"{name}:{i}", rec)
             continue
-        where = f"{name}:{i}"
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield RowProblem(where, f"malformed JSON: {exc.msg} (column {exc.colno})")
-            continue
-        if not isinstance(rec, dict):
-            yield RowProblem(where, f"not a JSON object (got {type(rec).__name__})")
-            continue
-        yield where, rec
+        yield f"{name}:{i}", rec
 
 
 def _add_record(out: FileRows, where: str, rec: dict[str, Any], columns: Columns) -> None:
