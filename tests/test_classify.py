@@ -6,6 +6,7 @@ import csv
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from eventwire.classify import NO_EVENT, EventClassifier, find_triggers, load_taxonomy, may_hold_event
@@ -262,3 +263,113 @@ def test_weighted_f1_on_acled_notes(clf, name, floor):
 
     scores, _ = evaluate(clf, read_acled(SHARED / "acled-dev" / name))
     assert scores.weighted_f1 >= floor, scores
+
+
+# -- the fast paths give what the plain computations give ------------------------------------------
+TRICKY_TEXTS = [
+    "",
+    "Army's troops, the army' and army[s] shelled; army-backed militiamen clashed.",
+    "killkill killed-killing re-kill 'kill' kill's kill'",
+    "Riot police and anti-riot units in riot gear fired on rioters on 20 March; march 2019 in March.",
+    "Since 2014 the militants overran the town; in 2019 they fired into the air, then into the crowd.",
+    "A grenade launcher, grenades and a grenade-launcher were seized [size=no report] size=",
+    "\u0130stanbul: gunmen KILLED three \u2018villagers\u2019 \u2014 the ARMY\u2019S response",
+    "fired fired fired on on protesters fired on the unarmed protesters",
+]
+
+
+def _all_patterns(lex):
+    found = {}
+    for index in (lex.triggers, lex.cues):
+        for table in (index.exact, index.prefix):
+            for items in table.values():
+                for pattern, _, _ in items:
+                    found[pattern.text] = pattern
+    return list(found.values())
+
+
+def test_pattern_finditer_equals_regex_finditer():
+    from eventwire.classify.lexicon import Pattern, load_lexicon, normalise
+
+    lex = load_lexicon()
+    texts = [normalise(t) for t in TRICKY_TEXTS + [t for t, _, _ in NEW_SENTENCES]]
+    patterns = _all_patterns(lex) + [Pattern.compile(t) for t in ("* fire", "kill|shoot* ... dead", "aa")]
+    texts.append("aaa aa aaaa")
+    hits = 0
+    for p in patterns:
+        for norm in texts:
+            expected = [m.span() for m in p.regex.finditer(norm)]
+            assert [m.span() for m in p.finditer(norm)] == expected, (p.text, norm)
+            assert p.may_occur(norm) or not expected, (p.text, norm)
+            hits += len(expected)
+    assert hits > 100   # the texts do exercise the patterns
+
+
+def test_lexicon_answers_do_not_depend_on_what_it_was_asked_before():
+    from eventwire.classify.lexicon import TriggerLexicon, data_path
+
+    texts = TRICKY_TEXTS + [t for t, _, _ in NEW_SENTENCES]
+    used = TriggerLexicon.from_file(data_path("triggers.yaml"))
+    for t in texts:   # fill the caches in another order, with other calls first
+        used.may_hold_event(t)
+        used.match_cues(t)
+    for t in reversed(texts):
+        fresh = TriggerLexicon.from_file(data_path("triggers.yaml"))
+        assert used.analyse(t) == fresh.analyse(t)
+        assert used.match_triggers(t) == fresh.match_triggers(t)
+        assert used.may_hold_event(t) == fresh.may_hold_event(t)
+    got = used.match_triggers(texts[1])
+    got.clear()   # callers get their own list
+    assert used.match_triggers(texts[1])
+
+
+def test_mask_phrases_are_blanked_before_matching():
+    from eventwire.classify.lexicon import load_lexicon, normalise
+
+    lex = load_lexicon()
+    text = "Riot police dispersed the march on 20 March with a grenade launcher."
+    norm = lex._normalise(text)
+    expected = normalise(text)
+    for p in lex._mask:
+        expected = p.regex.sub(lambda m: " " * len(m.group(0)), expected)
+    assert norm == expected and len(norm) == len(text)
+    assert "riot" not in norm and "launcher" not in norm
+    labels = {m.label for m in lex.match_triggers(text)}
+    assert "Violent demonstration" not in labels
+
+
+def test_batch_predictor_equals_model_predict_proba(clf, example_texts):
+    from eventwire.classify.predict import TfidfLinearPredictor
+
+    assert isinstance(clf._predict_proba, TfidfLinearPredictor)
+    texts = sorted(example_texts)[::7] + [t for t, _, _ in NEW_SENTENCES] + TRICKY_TEXTS
+    for size in (1, 5, 64):
+        for i in range(0, len(texts), size):
+            batch = texts[i:i + size]
+            assert np.array_equal(clf._predict_proba(batch), clf.model.predict_proba(batch))
+
+
+def test_batch_predictor_for_user_models_and_other_structures(tmp_path):
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    from eventwire.classify.model import build_estimator, fit_estimator, load_model, tfidf_features
+    from eventwire.classify.predict import TfidfLinearPredictor, batch_predictor
+
+    rows = [r for r in read_examples(example_files()) if r[0] in ("Armed clash", "Peaceful protest", NO_EVENT)]
+    texts, labels = [t for _, t in rows], [lab for lab, _ in rows]
+    probe = [t for t, _, _ in NEW_SENTENCES] + TRICKY_TEXTS
+    path = tmp_path / "user.pkl"
+    save_model(fit(rows, kind="logreg"), path)
+    user = load_model(path)                       # a TrainedModel around the estimator
+    fast = batch_predictor(user)
+    assert isinstance(fast, TfidfLinearPredictor)
+    assert np.array_equal(fast(probe), user.predict_proba(probe))
+    # a structure the fast path does not compute (weighted features): the model's own method
+    weighted = tfidf_features()
+    weighted.set_params(transformer_weights={"words": 2.0, "chars": 0.5})
+    est = fit_estimator(build_estimator(features=weighted), texts, labels)
+    assert TfidfLinearPredictor.of(est) is None
+    assert batch_predictor(est) == est.predict_proba
+    plain = fit_estimator(Pipeline([("f", FeatureUnion([("w", tfidf_features().transformer_list[0][1])])),
+                                    ("c", build_estimator().steps[-1][1])]), texts, labels)
+    assert np.array_equal(batch_predictor(plain)(probe), plain.predict_proba(probe))

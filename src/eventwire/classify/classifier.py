@@ -15,6 +15,7 @@ import numpy as np
 from .lexicon import Match, TriggerLexicon, load_lexicon, rule_scores
 from .model import default_model, load_model
 from .precedence import Cues, apply_precedence
+from .predict import batch_predictor
 from .taxonomy import NO_EVENT, Taxonomy, load_taxonomy
 
 RULE_WEIGHT = 0.5      # how much the (normalised) trigger score adds to the model probability
@@ -65,6 +66,10 @@ class EventClassifier:
         if unknown:
             raise ValueError(f"model classes not in the taxonomy: {unknown}")
         self._classes = classes
+        self._predict_proba = batch_predictor(model)   # model.predict_proba, or a faster equivalent
+        self._names = taxonomy.names
+        self._rank = {name: taxonomy.rank(name) for name in self._names}
+        self._types = {name: (taxonomy.event_type(name), taxonomy.disorder_type(name)) for name in self._names}
 
     @classmethod
     def load(cls, model_path: str | Path | None = None, triggers_path: str | Path | None = None,
@@ -98,7 +103,7 @@ class EventClassifier:
             return []
         i1s = list(inter1) if inter1 is not None else [None] * len(texts)
         i2s = list(inter2) if inter2 is not None else [None] * len(texts)
-        probs = self.model.predict_proba(texts)
+        probs = self._predict_proba(texts)
         return [self._decide(t, p, a, b, asserted) for t, p, a, b in zip(texts, probs, i1s, i2s)]
 
     # -- internals ----------------------------------------------------------------------------
@@ -110,7 +115,7 @@ class EventClassifier:
         scores: dict[str, float] = {}
         for label, p in zip(self._classes, proba):
             scores[label] = float(p)
-        for name in self.taxonomy.names:
+        for name in self._names:
             scores.setdefault(name, 0.0)
             if top_rule > 0:
                 scores[name] += self.rule_weight * rules.get(name, 0.0) / top_rule
@@ -122,7 +127,8 @@ class EventClassifier:
         if not asserted:
             none_score += FUTURE_CUE * min(n_future, 2) + BACKGROUND_CUE * min(n_bg, 2)
 
-        best = max(scores, key=lambda k: (scores[k], -self.taxonomy.rank(k)))
+        rank = self._rank
+        best = max(scores, key=lambda k: (scores[k], -rank[k]))
         trig = _best_trigger(matches, best)
         cues = Cues(tuple(cue_matches))
         final, _why = apply_precedence(best, cues, inter1, inter2, trig.start if trig else None, scores)
@@ -134,10 +140,11 @@ class EventClassifier:
         is_event = scores[best] > none_score
         total = sum(scores.values()) + none_score
         score = max(scores[final], scores[best]) / total if total > 0 else 0.0
+        event_type, disorder_type = self._types[final]
         return Classification(
-            event_type=self.taxonomy.event_type(final),
+            event_type=event_type,
             sub_event_type=final,
-            disorder_type=self.taxonomy.disorder_type(final),
+            disorder_type=disorder_type,
             score=round(min(1.0, score), 4),
             trigger=text[trig.start:trig.end] if trig else None,
             is_event=bool(is_event),

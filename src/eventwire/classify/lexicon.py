@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 
 from eventwire.datafiles import load_yaml
@@ -33,6 +33,13 @@ def normalise(text: str) -> str:
     if len(low) != len(text):   # rare letters whose lower case is longer (e.g. "İ")
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     return _NON_WORD.sub(" ", low.translate(_QUOTES))
+
+
+def _any_in(words: Iterable[str], text: str) -> bool:
+    for w in words:
+        if w in text:
+            return True
+    return False
 
 
 def _alt_regex(tok: str) -> str:
@@ -63,6 +70,55 @@ class Pattern:
     def regex(self) -> re.Pattern[str]:
         return re.compile(self.source)
 
+    @cached_property
+    def _anchors(self) -> tuple[str, ...]:
+        """Every match starts with one of these strings (the first word's alternatives, without '*')."""
+        return tuple(sorted({first for first, _ in self.firsts}))
+
+    @cached_property
+    def _others(self) -> tuple[tuple[str, ...], ...]:
+        """The alternatives (without '*') of each later word: a match holds one of each."""
+        words = [t for t in self.text.lower().split() if t != "..."][1:]
+        return tuple(tuple(a.rstrip("*") for a in w.split("|") if a) for w in words)
+
+    def may_occur(self, norm: str) -> bool:
+        """False when the pattern cannot match `norm` (one of its words is nowhere in it)."""
+        return _any_in(self._anchors, norm) and self._others_occur(norm)
+
+    def _others_occur(self, norm: str) -> bool:
+        for alternatives in self._others:
+            if not _any_in(alternatives, norm):
+                return False
+        return True
+
+    def finditer(self, norm: str) -> Iterator[re.Match[str]]:
+        """The matches of `self.regex.finditer(norm)`, found faster: the regex starts with a
+        look-behind, which keeps `re` from skipping ahead to its first word, so finditer would try
+        it at every character. Here it is tried only where a first word occurs, left to right,
+        never inside the previous match (as finditer); and not at all (nor compiled) when a later
+        word is missing."""
+        if not self._others_occur(norm):
+            return
+        if "" in self._anchors:   # a pattern that may match anywhere
+            yield from self.regex.finditer(norm)
+            return
+        end = 0
+        for pos in self._anchor_positions(norm):
+            if pos >= end:
+                m = self.regex.match(norm, pos)   # (the look-behind still sees the text before pos)
+                if m:
+                    end = m.end()
+                    yield m
+
+    def _anchor_positions(self, norm: str) -> list[int]:
+        found: list[int] = []
+        for anchor in self._anchors:
+            i = norm.find(anchor)
+            while i >= 0:
+                found.append(i)
+                i = norm.find(anchor, i + 1)
+        return sorted(set(found)) if len(self._anchors) > 1 else found
+
     @classmethod
     def compile(cls, text: str) -> "Pattern":
         toks = text.lower().split()
@@ -87,7 +143,8 @@ class Pattern:
         return cls(text, alts(toks[0]), rx, alts(content))
 
 
-_RECENT_TEXTS = 2048   # texts whose trigger matches are remembered
+_RECENT_TEXTS = 2048   # texts whose normalised form and matches are remembered
+_KNOWN_WORDS = 100_000  # words whose pattern-index hits are remembered
 
 
 @dataclass(frozen=True)
@@ -117,6 +174,9 @@ class _Index:
                 (self.prefix if is_prefix else self.exact).setdefault(first, []).append(item)
         self._min_pre = min((len(k) for k in self.prefix), default=1)
         self._max_pre = max((len(k) for k in self.prefix), default=0)
+        # word -> (patterns it starts as an exact word, pattern prefixes it starts with): news text
+        # repeats its words, and trying every prefix length of every word is the costly part.
+        self._hits: dict[str, tuple[tuple[tuple[Pattern, str, float], ...], tuple[str, ...]]] = {}
 
     def candidates(self, words: set[str]) -> list[tuple[Pattern, str, float]]:
         out = self._candidates(words)
@@ -130,31 +190,46 @@ class _Index:
 
     def _candidates(self, words: set[str]) -> list[tuple[Pattern, str, float]]:
         out: list[tuple[Pattern, str, float]] = []
+        hit_pre: set[str] = set()
+        known = self._hits
         for w in words:
-            hit = self.exact.get(w)
-            if hit:
-                out.extend(hit)
-            if w.endswith("'s") and w[:-2] in self.exact:
-                out.extend(self.exact[w[:-2]])
-        if self.prefix:
-            hit_pre: set[str] = set()
-            for w in words:
-                for n in range(self._min_pre, min(len(w), self._max_pre) + 1):
-                    if w[:n] in self.prefix:
-                        hit_pre.add(w[:n])
-            for pre in hit_pre:
-                out.extend(self.prefix[pre])
+            exact, prefixes = known.get(w) or self._word_hits(w)
+            out.extend(exact)
+            hit_pre.update(prefixes)
+        for pre in hit_pre:
+            out.extend(self.prefix[pre])
         return out
 
+    def _word_hits(self, w: str) -> tuple[tuple[tuple[Pattern, str, float], ...], tuple[str, ...]]:
+        """(patterns `w` starts as an exact word, or as w's; the pattern prefixes `w` starts with)."""
+        exact = list(self.exact.get(w, ()))
+        if w.endswith("'s") and w[:-2] in self.exact:
+            exact.extend(self.exact[w[:-2]])
+        prefixes = tuple(w[:n] for n in range(self._min_pre, min(len(w), self._max_pre) + 1)
+                         if w[:n] in self.prefix)
+        if len(self._hits) >= _KNOWN_WORDS:
+            self._hits.clear()
+        hits = self._hits[w] = (tuple(exact), prefixes)
+        return hits
+
     def any(self, words: set[str]) -> bool:
-        if any(w in self.exact for w in words):
-            return True
-        return any(w[:n] in self.prefix for w in words
-                   for n in range(self._min_pre, min(len(w), self._max_pre) + 1))
+        known = self._hits
+        return any(w in self.exact or (known.get(w) or self._word_hits(w))[1] for w in words)
 
 
 def _words(norm: str) -> set[str]:
     return set(_WORD_RE.findall(norm))
+
+
+@dataclass
+class _Analysis:
+    """What the lexicon knows of one text: its normalised form, its words, and (once asked) its
+    trigger and cue matches."""
+
+    norm: str
+    words: set[str]
+    triggers: tuple[Match, ...] | None = None
+    cues: tuple[Match, ...] | None = None
 
 
 class TriggerLexicon:
@@ -174,10 +249,11 @@ class TriggerLexicon:
         self.cues = _Index(cues)
         pre = [(Pattern.compile(str(t)), "prefilter", 1.0) for t in doc.get("prefilter") or []]
         self._prefilter = _Index(trig + pre, by_key=True)
-        self._mask = [Pattern.compile(str(t)).regex for t in doc.get("mask") or []]
-        # The pipeline asks about the same sentence several times (pre-filter, then triggers in
-        # the parsed sentence): the matches of recent texts are kept (Match is immutable).
-        self._recent: dict[str, tuple[Match, ...]] = {}
+        self._mask = [Pattern.compile(str(t)) for t in doc.get("mask") or []]
+        # The pipeline asks about the same text several times (pre-filter and triggers of a
+        # sentence, then its triggers in the parse; triggers and cues of a clause): recent texts
+        # are normalised and matched once (Match is immutable).
+        self._recent: dict[str, _Analysis] = {}
 
     @classmethod
     def from_file(cls, path: str | Path) -> "TriggerLexicon":
@@ -188,40 +264,53 @@ class TriggerLexicon:
     def _normalise(self, text: str) -> str:
         """normalise() with the `mask` phrases (e.g. "riot police") blanked out."""
         norm = normalise(text)
-        for rx in self._mask:
-            norm = rx.sub(lambda m: " " * len(m.group(0)), norm)
+        for p in self._mask:
+            if p.may_occur(norm):
+                norm = p.regex.sub(_blank, norm)
         return norm
 
-    def _run(self, index: _Index, text: str, norm: str | None = None) -> list[Match]:
-        norm = self._normalise(text) if norm is None else norm
+    def _analysis(self, text: str) -> _Analysis:
+        known = self._recent.get(text)
+        if known is None:
+            if len(self._recent) >= _RECENT_TEXTS:
+                self._recent.clear()
+            norm = self._normalise(text)
+            known = self._recent[text] = _Analysis(norm, _words(norm))
+        return known
+
+    def _run(self, index: _Index, analysis: _Analysis) -> tuple[Match, ...]:
         found: list[Match] = []
-        for p, label, w in index.candidates(_words(norm)):
-            for m in p.regex.finditer(norm):
+        for p, label, w in index.candidates(analysis.words):
+            for m in p.finditer(analysis.norm):
                 found.append(Match(m.start(), m.end(), p.text, label, w))
         found.sort(key=lambda m: (m.start, -m.end))
-        return found
+        return tuple(found)
 
     def match_triggers(self, text: str) -> list[Match]:
         """All trigger matches in `text`, in text order."""
-        found = self._recent.get(text)
-        if found is None:
-            if len(self._recent) >= _RECENT_TEXTS:
-                self._recent.clear()
-            found = self._recent[text] = tuple(self._run(self.triggers, text))
-        return list(found)
+        analysis = self._analysis(text)
+        if analysis.triggers is None:
+            analysis.triggers = self._run(self.triggers, analysis)
+        return list(analysis.triggers)
 
     def match_cues(self, text: str) -> list[Match]:
         """All cue matches (label = cue name) in `text`."""
-        return self._run(self.cues, text)
+        analysis = self._analysis(text)
+        if analysis.cues is None:
+            analysis.cues = self._run(self.cues, analysis)
+        return list(analysis.cues)
 
     def analyse(self, text: str) -> tuple[list[Match], list[Match]]:
-        """(trigger matches, cue matches) of `text`, normalising it once."""
-        norm = self._normalise(text)
-        return self._run(self.triggers, text, norm), self._run(self.cues, text, norm)
+        """(trigger matches, cue matches) of `text`."""
+        return self.match_triggers(text), self.match_cues(text)
 
     def may_hold_event(self, text: str) -> bool:
         """Cheap lexical pre-filter: False only when no trigger or event word occurs (high recall)."""
-        return self._prefilter.any(_words(self._normalise(text)))
+        return self._prefilter.any(self._analysis(text).words)
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
 
 
 @lru_cache(maxsize=4)
