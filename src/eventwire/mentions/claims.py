@@ -129,7 +129,10 @@ def _plausible_speaker(phrase: str) -> bool:
     return has_head or has_name
 
 
+@lru_cache(maxsize=2048)
 def _find(text: str) -> Attribution | None:
+    """The attribution of one sentence (cached: the pipeline asks for the claim and for the speaker's
+    span of the same sentence)."""
     lex = _lex()
     for m in lex.quoted_rx.finditer(text):
         via = _speaker_before(text, m.start())

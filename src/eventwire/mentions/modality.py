@@ -26,6 +26,7 @@ __all__ = ["modality", "modality_of_verb", "LABELS"]
 
 LABELS = ("asserted", "negated", "future", "conditional", "hypothetical", "background", "reported_plan")
 _ORDER = ("background", "negated", "conditional", "reported_plan", "future", "hypothetical")
+_TEXT_LABELS_WITH_PARSE = ("background", "negated", "conditional", "reported_plan")
 _PLAN_LEMMAS = {"plan", "threaten", "vow", "pledge", "promise", "intend", "prepare", "seek", "aim", "want", "swear"}
 _FUTURE_HEADS = {"expect", "set", "go", "due", "schedule", "slate", "poise", "about"}
 _HYPO_AUX = {"could", "might", "may", "can", "should", "must"}
@@ -35,7 +36,7 @@ _STATIVE = {"live", "reside", "remain", "stay", "host", "hold", "control", "oper
 
 @dataclass(frozen=True)
 class _Cues:
-    by_label: dict[str, list[re.Pattern[str]]]
+    by_label: dict[str, re.Pattern[str]]   # each label's cues as one alternation
     negation_exceptions: list[re.Pattern[str]]
     conditional_exceptions: list[re.Pattern[str]]
     past_year: re.Pattern[str]
@@ -46,11 +47,17 @@ def _compile(p: str) -> re.Pattern[str]:
     return re.compile(p) if p.startswith("(?-i") else re.compile(p, re.IGNORECASE)
 
 
+def _any_of(patterns: list[str]) -> re.Pattern[str]:
+    """One regex that matches where any of `patterns` does (case-sensitive parts keep their own
+    "(?-i:...)" group); a label's cues are then one scan of the text instead of one per cue."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1)
 def _cues() -> _Cues:
     data = load_language("modality_cues")
     return _Cues(
-        by_label={label: [_compile(p) for p in data.get(label, [])] for label in _ORDER},
+        by_label={label: _any_of(data.get(label, [])) for label in _ORDER},
         negation_exceptions=[_compile(p) for p in data.get("negation_exceptions", [])],
         conditional_exceptions=[_compile(p) for p in data.get("conditional_exceptions", [])],
         past_year=re.compile(data["past_year_when"], re.IGNORECASE),
@@ -85,18 +92,20 @@ def _main_clause(text: str) -> str:
     return text[:m.start()] if m else text
 
 
-def _label_from_text(text: str, published: dt.date | None) -> str:
+def _label_from_text(text: str, published: dt.date | None, labels: tuple[str, ...] = _ORDER,
+                     history_checked: bool = False) -> str:
+    """The first of `labels` (in precedence order) whose cues fire, else "asserted"."""
     cues = _cues()
-    if _is_history(text, published):
+    if not history_checked and _is_history(text, published):
         return "background"
     main = _main_clause(text)
-    for label in _ORDER:
+    for label in labels:
         scan = text if label == "background" else main
         if label == "negated":
             scan = _mask(scan, cues.negation_exceptions)
         elif label == "conditional":
             scan = _mask(scan, cues.conditional_exceptions)
-        if any(rx.search(scan) for rx in cues.by_label[label]):
+        if cues.by_label[label].search(scan):
             return label
     return "asserted"
 
@@ -164,6 +173,7 @@ def modality(sentence: Any, published: dt.date | None = None, text: str | None =
     verb_label = modality_of_verb(_trigger(sentence))
     if verb_label != "asserted":
         return verb_label
-    # sentence-level cues the verb cannot show ("there is no", "denied", plan nouns)
-    text_label = _label_from_text(text, published)
+    # sentence-level cues the verb cannot show ("there is no", "denied", plan nouns); history was
+    # ruled out above, and the labels after "reported_plan" in precedence would be ignored here
+    text_label = _label_from_text(text, published, labels=_TEXT_LABELS_WITH_PARSE, history_checked=True)
     return text_label if text_label in ("negated", "background", "reported_plan") else "asserted"
