@@ -356,3 +356,29 @@ def test_collective_nouns_and_clash_between(nlp, lex):
     assert actors(nlp, lex, "Others protested outside the court.", "KE") == []
     clash = actors(nlp, lex, "Ten people were hurt in a clash between rival supporters and traders.", "BD")
     assert by_text(clash, "traders").name == "Rioters (Bangladesh)"
+
+
+def test_pattern_tokenizer_is_spacys_blank_english(nlp, lex):
+    import spacy
+
+    from eventwire.actors.matcher import _english_tokenizer
+
+    blank = spacy.blank("en", vocab=nlp.vocab).tokenizer
+    ours = _english_tokenizer(nlp.vocab)
+    texts = [*lex.aliases, *lex.country_cues, *lex.ethnic, "U.S.-backed forces", "Hay'at Tahrir al-Sham",
+             "a.k.a. Daesh", "(YPG)", "don't", "http://example.org/x"]
+    for text in texts:
+        assert [(t.text, t.whitespace_) for t in ours(text)] == [(t.text, t.whitespace_) for t in blank(text)]
+
+
+def test_role_verb_prefilter_keeps_every_token_with_a_role(nlp, lex):
+    from eventwire.actors.matcher import _role_verb_tokens, _verb_role
+
+    doc = nlp(SEED.read_text("utf-8") + "\n\nHundreds of students staged a protest in Nairobi. Youths rioted and "
+              "looted shops. A clash between traders and herders left two dead. Residents demonstrated outside "
+              "the governor's office, and the crowd burned tyres.")
+    with_role = {t.i for t in doc if _verb_role(t, lex) is not None}
+    kept = _role_verb_tokens(doc, 0, len(doc), lex)
+    assert len(with_role) >= 3 and with_role <= set(kept)
+    assert _role_verb_tokens(doc, 0, len(doc), lex) == kept  # the second time from the remembered forms
+    assert _role_verb_tokens(doc, 10, 60, lex) == [i for i in kept if 10 <= i < 60]

@@ -17,9 +17,11 @@ lexicon before rules. ``ActorMention.kind`` says how a mention was found:
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from spacy.attrs import LEMMA, LOWER
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
@@ -33,6 +35,7 @@ NON_STATE = {2, 3, 4}
 SOURCE_LINKERS = {"-", "run", "owned", "affiliated", "controlled", "operated", "linked", "aligned", "backed"}
 GROUP_NOUN_ROLES = ("militants", "militiamen")
 MAX_MODIFIERS = 3
+MAX_KNOWN_VERB_FORMS = 200_000
 _ROLE_ORDER = ("military", "police", "unidentified", "communal", "militants", "protesters", "rioters", "civilians")
 
 
@@ -44,6 +47,8 @@ class _Compiled:
     nouns: PhraseMatcher       # LOWER: role nouns, context cues, source nouns, ethnic militia nouns
     group_nouns: frozenset[str]
     lower_index: dict[str, list]   # lower-cased alias -> targets (case-insensitive aliases)
+    # (LOWER, LEMMA) string ids -> is one of the forms a role verb or a light verb (see _role_verb_tokens)
+    verb_forms: dict[tuple[int, int], bool] = field(default_factory=dict)
 
 
 @dataclass
@@ -59,14 +64,24 @@ class _Cand:
     actor: str | None = None   # lexicon actor name (for coref / merging)
 
 
+def _english_tokenizer(vocab: Any):
+    """spaCy's default English tokenizer on `vocab` (what `spacy.blank("en", vocab=vocab).tokenizer` is),
+    made by spaCy's own tokenizer factory without building a whole blank pipeline around it."""
+    from types import SimpleNamespace
+
+    from spacy.lang.en import English
+    from spacy.util import registry
+
+    make_tokenizer = registry.tokenizers.get("spacy.Tokenizer.v1")()
+    return make_tokenizer(SimpleNamespace(vocab=vocab, Defaults=English.Defaults))
+
+
 def _compile(lexicon: ActorLexicon, vocab: Any) -> _Compiled:
     """Build the phrase matchers for this lexicon and vocab (cached on the lexicon)."""
     cached = lexicon._matchers.get(id(vocab))
     if cached is not None:
         return cached
-    import spacy
-
-    tokenizer = spacy.blank("en", vocab=vocab).tokenizer
+    tokenizer = _english_tokenizer(vocab)
     alias_lower = PhraseMatcher(vocab, attr="LOWER")
     alias_orth = PhraseMatcher(vocab, attr="ORTH")
     lower_index: dict[str, list] = {}
@@ -119,8 +134,7 @@ def _sentence_ids(doc: Doc) -> list[int]:
     if not (doc.has_annotation("SENT_START") or doc.has_annotation("DEP")):
         return ids
     for i, sent in enumerate(doc.sents):
-        for t in range(sent.start, sent.end):
-            ids[t] = i
+        ids[sent.start:sent.end] = [i] * (sent.end - sent.start)
     return ids
 
 
@@ -274,6 +288,12 @@ def _alias_candidate(doc, s, e, key, lexicon, comp, ctx) -> _Cand | None:
     return _Cand(s, e, name, actor.inter, country, kind, 3, actor=actor.name)
 
 
+@lru_cache(maxsize=100_000)
+def _word_key(word: str) -> str:
+    """`alias_key` of one word (computed once per distinct word: words repeat)."""
+    return alias_key(word)
+
+
 def _walk_modifiers(doc: Doc, start: int, lexicon: ActorLexicon, lo: int) -> list[int]:
     """Positions where a cue may end before `start`: `start` itself and after each modifier on the left."""
     ends = [start]
@@ -281,8 +301,8 @@ def _walk_modifiers(doc: Doc, start: int, lexicon: ActorLexicon, lo: int) -> lis
     for _ in range(MAX_MODIFIERS):
         if pos - 1 < lo:
             break
-        tok = doc[pos - 1]
-        if alias_key(tok.lower_) not in lexicon.modifiers and tok.lower_ not in lexicon.modifiers:
+        low = doc[pos - 1].lower_
+        if _word_key(low) not in lexicon.modifiers and low not in lexicon.modifiers:
             break
         pos -= 1
         ends.append(pos)
@@ -383,8 +403,7 @@ def _merge_and_absorb(doc: Doc, chosen: list[_Cand], lexicon: ActorLexicon) -> l
     for c in chosen:
         if out:
             prev = out[-1]
-            gap = [t for t in doc[prev.end:c.start] if t.text not in POSSESSIVE and t.text != "-"]
-            adjacent = not gap
+            adjacent = all(doc[k].text in POSSESSIVE or doc[k].text == "-" for k in range(prev.end, c.start))
             if adjacent and prev.actor and c.actor == prev.actor:
                 prev.end = c.end
                 continue
@@ -443,8 +462,12 @@ def _between(tok) -> list:
 
 def _verb_forms(tok) -> set[str]:
     """Lemma plus naive de-inflections (the small model's lemmatizer misses some: 'staged' -> 'stag')."""
-    low = tok.lower_
-    forms = {tok.lemma_.lower(), low}
+    return _forms(tok.lower_, tok.lemma_)
+
+
+def _forms(low: str, lemma: str) -> set[str]:
+    """`_verb_forms` of a token written `low` (lower-cased) with lemma `lemma`."""
+    forms = {lemma.lower(), low}
     for suffix in ("ing", "ed", "es", "s", "d"):
         if low.endswith(suffix) and len(low) > len(suffix) + 2:
             forms.add(low[: -len(suffix)])
@@ -470,6 +493,25 @@ def _verb_role(tok, lexicon: ActorLexicon) -> str | None:
     return None
 
 
+def _role_verb_tokens(doc: Doc, lo: int, hi: int, lexicon: ActorLexicon) -> list[int]:
+    """Tokens of [lo, hi) with a role verb or a light verb among their forms: the only ones that
+    `_verb_role` can give a role. Read from the doc's arrays; each distinct (word, lemma) is tested once
+    per compiled lexicon."""
+    strings = doc.vocab.strings
+    known = _compile(lexicon, doc.vocab).verb_forms
+    if len(known) > MAX_KNOWN_VERB_FORMS:
+        known.clear()  # bounded memory on an endless stream of new words
+    out = []
+    for i, (low, lemma) in enumerate(doc.to_array([LOWER, LEMMA])[lo:hi].tolist(), lo):
+        verb = known.get((low, lemma))
+        if verb is None:
+            verb = known[(low, lemma)] = any(f in lexicon.role_verbs or f in lexicon.light_verbs
+                                             for f in _forms(strings[low], strings[lemma]))
+        if verb:
+            out.append(i)
+    return out
+
+
 def _apply_role_verbs(doc, chosen, lexicon, ctx, lo, hi) -> list[_Cand]:
     """Civilians who protest are protesters; civilians who commit violence are rioters."""
     by_token = {}
@@ -477,7 +519,8 @@ def _apply_role_verbs(doc, chosen, lexicon, ctx, lo, hi) -> list[_Cand]:
         for i in range(c.start, c.end):
             by_token[i] = c
     added = []
-    for tok in doc[lo:hi]:
+    for i in _role_verb_tokens(doc, lo, hi, lexicon):
+        tok = doc[i]
         role = _verb_role(tok, lexicon)
         if role is None:
             continue
