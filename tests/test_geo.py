@@ -319,3 +319,63 @@ def test_name_of_district_and_bracketed_other_name(gaz, nlp):
 def test_a_country_after_of_is_not_a_container(gaz, nlp):
     ms = _by_text(nlp("Officials hope the port will become the Dubai of Africa."), gaz)
     assert ms["Dubai"].place.country == "AE"
+
+
+# ------------------------------------------------------------------ the fast paths give what the plain ones give
+def test_token_table_reads_the_doc_as_spacy_does(nlp):
+    from eventwire.geo.recognize import _Tokens
+
+    doc = nlp(SEED.read_text("utf-8"))
+    tk = _Tokens(doc)
+    assert tk.doc_text() == doc.text
+    assert tk.text == [t.text for t in doc] and tk.idx == [t.idx for t in doc]
+    assert tk.sent_start_of == [t.sent.start for t in doc]
+    for start in range(0, len(doc), 7):
+        for end in (start, start + 1, start + 4):
+            end = min(end, len(doc))
+            assert tk.span_text(start, end) == doc[start:end].text
+            if end > start:
+                assert tk.end_char(end) == doc[start:end].end_char
+
+
+def test_resolving_given_toponyms_is_the_same_as_finding_them(gaz, nlp):
+    doc = nlp(SEED.read_text("utf-8"))
+    found = resolve_places(doc, gaz, dateline_place="BEIRUT")
+    assert found and found == resolve_places(doc, gaz, dateline_place="BEIRUT", toponyms=find_toponyms(doc, gaz))
+
+
+def test_candidate_scores_without_labels_equal_the_explained_parts(gaz, nlp):
+    """The resolver scores every candidate without building the explanation labels: the sums must be the
+    same to the last bit (ties are broken by the first best)."""
+    import dataclasses
+    from collections import Counter
+
+    from eventwire.geo.resolve import (
+        _context_parts,
+        _context_points,
+        _Neighbours,
+        _Story,
+    )
+
+    doc = nlp(SEED.read_text("utf-8"))
+    toponyms = find_toponyms(doc, gaz)
+    def biggest(name):  # (not `gaz.candidates`, which orders the gazetteer's cached list in place)
+        return max((p for p, _, level in gaz.lookup(name) if level == 0), key=lambda p: p.population)
+
+    arsal, homs = biggest("Arsal"), biggest("Homs")
+    near = _Neighbours([arsal, homs])
+    stories = [_Story(Counter(), Counter(), None),
+               _Story(Counter({"LB": 5, "SY": 2}), Counter({(arsal.country, arsal.admin1): 1}), biggest("Beirut"))]
+    appositions = [None, gaz.country("LB"), gaz.admin1(homs.country, homs.admin1)]
+    assert appositions[2] is not None and appositions[2].feature == "A.ADM1"
+    compared = 0
+    for t in toponyms:
+        for variant in (t, dataclasses.replace(t, hint="P", country_hint="SY")):
+            for place, _, _ in gaz.lookup(variant.text)[:30]:
+                for story in stories:
+                    for appos in appositions:
+                        for others in (_Neighbours([]), near):
+                            parts = _context_parts(place, variant, story, appos, others.places)
+                            assert _context_points(place, variant, story, appos, others) == sum(p for _, p in parts)
+                            compared += 1
+    assert compared > 500

@@ -26,7 +26,7 @@ from eventwire.model import Place, PlaceMention
 
 from .gazetteer import ALIAS, EMBEDDED, USER, Gazetteer, country_from_name, demonyms, haversine_km
 from .normalize import data_path, fold
-from .recognize import Toponym, find_toponyms, load_cues
+from .recognize import Toponym, load_cues, toponyms_and_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -191,6 +191,62 @@ def _context_parts(place: Place, t: Toponym, story: _Story, apposition: Place | 
     return parts
 
 
+class _Neighbours:
+    """The story's other places that a toponym's candidates are measured against, with the distance from
+    a point to the nearest of them remembered (a name written several times has the same neighbours)."""
+
+    def __init__(self, places: list[Place]):
+        self.places = places
+        self._km: dict[tuple[float, float], float] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.places)
+
+    def nearest_km(self, place: Place) -> float:
+        point = (place.latitude, place.longitude)
+        d = self._km.get(point)
+        if d is None:
+            d = self._km[point] = min(haversine_km(place.latitude, place.longitude, o.latitude, o.longitude)
+                                      for o in self.places)
+        return d
+
+
+def _context_points(place: Place, t: Toponym, story: _Story, apposition: Place | None,
+                    near: _Neighbours) -> float:
+    """The sum of `_context_parts` without building their labels (the resolver's hot path); the parts are
+    added in the same order, so the sum is the same to the last bit."""
+    total = 0
+    fit = _feature_fit(t.hint, place.feature)
+    if fit:
+        total += fit
+    cb = story.country_bonus(place.country)
+    if cb:
+        total += cb
+    elif story.countries and place.feature != "A.PCLI" and place.country:
+        total += -1.5
+    if t.country_hint:
+        total += 4.0 if place.country == t.country_hint else -3.0
+    if (place.country, place.admin1) in story.admin1 and place.feature != "A.ADM1":
+        total += 2.0
+    if apposition is not None:
+        if apposition.feature == "A.PCLI" and place.country == apposition.country:
+            total += 3.0
+        elif apposition.feature == "A.ADM1" and place.country == apposition.country \
+                and place.admin1 == apposition.admin1:
+            total += 5.0
+    if near and place.feature not in ("A.PCLI",):
+        d = near.nearest_km(place)
+        if d < 50:
+            total += 2.5
+        elif d < 250:
+            total += 1.2
+    if story.dateline is not None and place.feature.startswith("P"):
+        d = haversine_km(place.latitude, place.longitude, story.dateline.latitude, story.dateline.longitude)
+        if d < 300:
+            total += 1.0
+    return total
+
+
 def _score(place: Place, kind: int, level: int, t: Toponym, story: _Story,
            apposition: Place | None, others: list[Place], origin: str = EMBEDDED) -> tuple[float, list[str]]:
     context = _context_parts(place, t, story, apposition, others)
@@ -215,15 +271,16 @@ def resolve_places(doc: "Doc", gaz: Gazetteer, dateline_place: str | None = None
                    ) -> list[PlaceMention]:
     """Find and resolve the toponyms of one article (offsets are character offsets into doc.text)."""
     if toponyms is None:
-        toponyms = find_toponyms(doc, gaz)
+        toponyms, text = toponyms_and_text(doc, gaz)
+    else:
+        text = doc.text
     dateline = _resolve_dateline(dateline_place, gaz)
     story = _story_context(doc, toponyms, gaz, dateline, country_hints)
-    text = doc.text
 
-    def lookup(t: Toponym) -> list[tuple[Place, int, int]]:
-        hits = _with_noun(gaz, t.text, text[t.end:t.end + 30], gaz.lookup(t.text))
-        if not hits and t.anchor:
-            hits = gaz.lookup(text[t.anchor[0]:t.anchor[1]])
+    def lookup(t: Toponym, noun: str | None, anchor: str | None) -> list[tuple[Place, int, int]]:
+        hits = _with_noun(gaz, t.text, noun, gaz.lookup(t.text))
+        if not hits and anchor:
+            hits = gaz.lookup(anchor)
         if not hits:
             hits = gaz.lookup(_strip_noun(t.text))
         if t.hint and t.hint.startswith(("A", "P")) and not any(h[2] == 0 for h in hits):
@@ -231,7 +288,17 @@ def resolve_places(doc: "Doc", gaz: Gazetteer, dateline_place: str | None = None
             hits = hits + [h for h in gaz.lookup_joined(t.text) if id(h[0]) not in seen]
         return hits
 
-    cand_lists = [_drop_shadowed(lookup(t), t) for t in toponyms]
+    # the candidates of a name depend on its text, the place noun after it, its anchor and its hint only:
+    # looked up once per such name of the story (a story repeats its places)
+    by_name: dict[tuple, list[tuple[Place, int, int]]] = {}
+    cand_lists = []
+    for t in toponyms:
+        noun = _noun_after(text[t.end:t.end + 30])
+        anchor = text[t.anchor[0]:t.anchor[1]] if t.anchor else None
+        key = (t.text, noun, anchor, t.hint)
+        if key not in by_name:
+            by_name[key] = _drop_shadowed(lookup(t, noun, anchor), t)
+        cand_lists.append(by_name[key])
     # apposition: "Alexandria, Louisiana" / "Pandi, Bulacan"
     appos: list[Place | None] = [None] * len(toponyms)
     for i in range(len(toponyms) - 1):
@@ -288,13 +355,15 @@ def resolve_places(doc: "Doc", gaz: Gazetteer, dateline_place: str | None = None
     def t_anchor(i: int) -> bool:
         return toponyms[i].anchor is not None and containers[i] is not None
 
-    def choose(i: int, others: list[Place], within: Place | None = None) -> tuple[Place | None, str | None, float]:
+    n_candidates: dict[int, int] = {}
+
+    def choose(i: int, near: _Neighbours, within: Place | None = None) -> tuple[Place | None, str | None, float]:
         t = toponyms[i]
         if within is not None and _rank(within) >= 2 and any(
                 _rank(p) >= _rank(within) and p.country == within.country and lvl == 0 and kind <= ALIAS
                 for p, kind, lvl in cand_lists[i]):
             within = None  # "Georgia ... in Florida": an admin area is not inside one of its own rank
-        best: tuple[float, Place | None, list[str]] = (-1e9, None, [])
+        best: tuple[float, Place | None, int, int] = (-1e9, None, 0, 0)
         cands = cand_lists[i]
         if within is not None:
             cands = [h for h in cands if _inside(h[0], within)]
@@ -309,33 +378,35 @@ def resolve_places(doc: "Doc", gaz: Gazetteer, dateline_place: str | None = None
                     and t.country_hint != place.country:
                 continue  # a transliteration variant must agree with the story's countries (measured:
                 # accepting context-free variants lowers accuracy on ACLED notes)
-            s, why = _score(place, kind, level, t, story, appos[i], others, gaz.origin(place))
+            s = _base_score(place, kind, level, gaz.origin(place)) + _context_points(place, t, story, appos[i], near)
             if s > best[0]:
-                best = (s, place, why)
+                best = (s, place, kind, level)
         if best[1] is None:
             return None, None, 0.0
-        _, place, why = best
+        _, place, kind, level = best
         weak = (story.countries and place.country and not story.countries.get(place.country)
                 and place.feature.startswith(("P", "T", "A.ADM2")) and place.population < 50_000
                 and (t.source != "ner" or place.population < 10_000 or t.country_hint
                      or (t.hint and _feature_fit(t.hint, place.feature) < 0)))
-        if not weak and others and story.countries and place.country \
+        if not weak and near and story.countries and place.country \
                 and not story.countries.get(place.country) and place.feature.startswith("P") \
                 and place.population < 100_000:
             # a small foreign town far from everything else the story names is a wrong homonym
-            weak = min(haversine_km(place.latitude, place.longitude, o.latitude, o.longitude)
-                       for o in others) > 150
+            weak = near.nearest_km(place) > 150
         if weak and within is None:
             return None, None, 0.0
+        _, why = _score(place, kind, level, t, story, appos[i], near.places, gaz.origin(place))
         if within is not None:
             why.append(f"inside '{within.name}' named after it")
-        kinds = {p.geonameid or id(p) for p, _, _ in cand_lists[i]}
-        reason = f"{len(kinds)} candidate(s); " + (", ".join(why) if why else "most prominent candidate")
+        listed = cand_lists[i]  # one list for each repeated name: counted once
+        if id(listed) not in n_candidates:
+            n_candidates[id(listed)] = len({p.geonameid or id(p) for p, _, _ in listed})
+        reason = f"{n_candidates[id(listed)]} candidate(s); " + (", ".join(why) if why else "most prominent candidate")
         return place, reason, best[0]
 
     first: list = [None] * len(toponyms)
     for i in reversed(range(len(toponyms))):  # containers are written after what they contain
-        first[i] = choose(i, [], container_place(i, first))
+        first[i] = choose(i, _Neighbours([]), container_place(i, first))
     for i, (place, _, _) in enumerate(first):
         if place is None or place.feature == "A.PCLI" or not place.country:
             continue
@@ -344,15 +415,13 @@ def resolve_places(doc: "Doc", gaz: Gazetteer, dateline_place: str | None = None
             story.countries[place.country] += 1  # "Nairobi" tells the story is in Kenya
     # second pass: distance to the other places of the story (unambiguous ones weigh in)
     chosen: list = [None] * len(toponyms)
+    near_of: dict[str, _Neighbours] = {}  # the other places depend on the name only (not on where it is)
     for i in reversed(range(len(toponyms))):
-        seen_pts: dict[tuple[float, float], Place] = {}
-        for j in range(len(toponyms)):
-            pj = first[j][0]
-            if j != i and pj is not None and pj.feature.startswith(("P", "T", "A.ADM2")) \
-                    and toponyms[j].text != toponyms[i].text:
-                seen_pts.setdefault((round(pj.latitude, 2), round(pj.longitude, 2)), pj)
-        others = list(seen_pts.values())[:40]
-        chosen[i] = choose(i, others, container_place(i, chosen)) if cand_lists[i] or t_anchor(i) else first[i]
+        name = toponyms[i].text
+        if name not in near_of:
+            near_of[name] = _Neighbours(_other_places(name, toponyms, first))
+        chosen[i] = choose(i, near_of[name], container_place(i, chosen)) if cand_lists[i] or t_anchor(i) \
+            else first[i]
 
     out: list[PlaceMention] = []
     memo: dict[str, tuple[Place | None, str | None]] = {}
@@ -388,6 +457,17 @@ def resolve_places(doc: "Doc", gaz: Gazetteer, dateline_place: str | None = None
                 memo[t.text] = (place, why)
         out.append(PlaceMention(t.start, t.end, t.text, place, precision, relation, why))
     return out
+
+
+def _other_places(name: str, toponyms: list[Toponym], first) -> list[Place]:
+    """Up to 40 distinct points (to 0.01 degree) of the story's places chosen in the first pass and named
+    otherwise than `name`: towns, landmarks and districts (not countries or provinces)."""
+    seen_pts: dict[tuple[float, float], Place] = {}
+    for j, t in enumerate(toponyms):
+        pj = first[j][0]
+        if pj is not None and pj.feature.startswith(("P", "T", "A.ADM2")) and t.text != name:
+            seen_pts.setdefault((round(pj.latitude, 2), round(pj.longitude, 2)), pj)
+    return list(seen_pts.values())[:40]
 
 
 _CONTAINER_NOUNS = frozenset({
@@ -509,14 +589,21 @@ def _drop_shadowed(hits: list[tuple[Place, int, int]], t: Toponym) -> list[tuple
     return out
 
 
-def _with_noun(gaz: Gazetteer, name: str, after: str, hits: list[tuple[Place, int, int]]
-               ) -> list[tuple[Place, int, int]]:
-    """Add the places named with the place noun written after the name ("Fleita hills" -> the hills called
-    "Fleita Hills", "al-Elm Mountains"): a GeoNames feature is often named with its noun."""
+def _noun_after(after: str) -> str | None:
+    """The place noun (as written) that the text `after` a name starts with ("hills" of " hills near"), or None."""
     m = re.match(r"\s+([A-Za-z]+)", after)
     if not m or m.group(1).lower() not in load_cues().nouns_after:
+        return None
+    return m.group(1)
+
+
+def _with_noun(gaz: Gazetteer, name: str, noun: str | None, hits: list[tuple[Place, int, int]]
+               ) -> list[tuple[Place, int, int]]:
+    """Add the places named with the place `noun` written after the name ("Fleita hills" -> the hills called
+    "Fleita Hills", "al-Elm Mountains"): a GeoNames feature is often named with its noun."""
+    if noun is None:
         return hits
-    more = gaz.lookup(f"{name} {m.group(1)}")
+    more = gaz.lookup(f"{name} {noun}")
     if not more:
         return hits
     seen = {(p.geonameid, p.name, p.latitude, p.longitude) for p, _, _ in hits}
@@ -652,7 +739,7 @@ def rank_candidates(gaz: Gazetteer, text: str, countries: Iterable[str] = (),
     others = [Place("the --near point", near[0], near[1], "", "P.PPL")] if near else []
     hits = gaz.lookup(name)
     if noun:
-        hits = _with_noun(gaz, name, " " + noun, hits)
+        hits = _with_noun(gaz, name, _noun_after(" " + noun), hits)
     if not hits and _strip_noun(name) != name:
         hits = gaz.lookup(_strip_noun(name))
     kept = {id(h[0]) for h in _drop_shadowed(hits, t)}
