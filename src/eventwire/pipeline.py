@@ -55,7 +55,7 @@ class Pipeline:
                  actor_files: Iterable[str] = (), max_chars: int = DEFAULT_MAX_CHARS):
         from concurrent.futures import ThreadPoolExecutor
 
-        from eventwire.actors import ActorLexicon
+        from eventwire.actors import ActorLexicon, prepare_matchers
         from eventwire.geo import load_gazetteer
         from eventwire.nlp import load_nlp
 
@@ -66,6 +66,7 @@ class Pipeline:
             self.nlp = nlp if nlp is not None else load_nlp()
             self.gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
             self.actors = actors if actors is not None else ActorLexicon.load(extra=list(actor_files))
+            prepare_matchers(self.actors, self.nlp.vocab)
             self.classifier = classifier if pending is None else pending.result()
         self.max_chars = max_chars
 
@@ -94,7 +95,7 @@ class Pipeline:
             yield from self._run_batch(pending)
 
     def _run_batch(self, items: list[Article | RecordError]) -> Iterator[ArticleResult]:
-        selections: dict[int, tuple[list[Sentence], list[Sentence]]] = {}
+        jobs: dict[int, tuple[list[Sentence], list[Sentence]]] = {}
         for i, item in enumerate(items):
             if isinstance(item, Article) and len(item.text) <= self.max_chars:
                 try:
@@ -103,22 +104,18 @@ class Pipeline:
                 except Exception:  # reported below, when the article is extracted on its own
                     continue
                 if len(selected) <= CHUNK_SENTENCES:   # long articles are parsed chunk by chunk
-                    selections[i] = (sentences, selected)
-        texts = [s.text for i in selections for s in selections[i][1]]
+                    jobs[i] = (sentences, selected)
         try:
-            docs = iter(list(self.nlp.pipe(texts, batch_size=64)))
+            parsed = dict(zip(jobs, self._parse([(items[i], jobs[i][1]) for i in jobs])))
         except Exception:  # a text spaCy cannot take: each article is parsed on its own and fails alone
-            selections, docs = {}, iter(())
+            parsed = {}
         for i, item in enumerate(items):
             if isinstance(item, RecordError):
                 yield ArticleResult(item.record, None, error=item)
                 continue
-            parsed = None
-            if i in selections:
-                sentences, selected = selections[i]
-                parsed = (sentences, selected, [next(docs) for _ in selected])
+            pre = (jobs[i][0], jobs[i][1], parsed[i]) if i in parsed else None
             try:
-                yield ArticleResult(item.doc_id, item, self._extract(item, parsed))
+                yield ArticleResult(item.doc_id, item, self._extract(item, pre))
             except Exception as exc:  # one bad article never stops a batch
                 reason = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
                 yield ArticleResult(item.doc_id, item, error=RecordError(item.doc_id, reason, "extract"))
@@ -127,7 +124,7 @@ class Pipeline:
         return self._extract(article)
 
     def _extract(self, article: Article, parsed=None) -> list[Event]:
-        """Events of one article; `parsed`: (sentences, selected sentences, their parsed docs) when
+        """Events of one article; `parsed`: (sentences, selected sentences, their _Parsed chunk) when
         the caller has already parsed them (see `run`)."""
         from eventwire.events.candidate import merge_candidates
         from eventwire.events.record import build_event
@@ -138,9 +135,9 @@ class Pipeline:
                 f"too large: {len(article.text)} characters (limit {self.max_chars}; raise --max-chars)")
         if parsed is None:
             sentences = split_sentences(article.text)
-            selected, docs = self._select(sentences), None
+            selected, pre = self._select(sentences), None
         else:
-            sentences, selected, docs = parsed
+            sentences, selected, pre = parsed
         ctx = _Context(published=article.published, anchor_date=article.published,
                        anchor_precision=2 if article.published else None,
                        country_hint=self._story_country(article))
@@ -148,8 +145,8 @@ class Pipeline:
         candidates = []
         for start in range(0, len(selected), CHUNK_SENTENCES):
             chunk = selected[start:start + CHUNK_SENTENCES]
-            chunk_docs = docs[start:start + CHUNK_SENTENCES] if docs is not None else None
-            candidates.extend(self._chunk_candidates(article, chunk, ctx, body_start, chunk_docs))
+            chunk_parsed = pre if pre is not None else self._parse([(article, chunk)])[0]
+            candidates.extend(self._chunk_candidates(article, chunk, ctx, body_start, chunk_parsed))
         units = merge_candidates(candidates)
         _count_unit_fatalities(units, sentences)
         outlets = [o for o in (article.source or article.dateline_outlet,) if o]
@@ -172,24 +169,58 @@ class Pipeline:
                 return place.country
         return None
 
-    def _chunk_candidates(self, article: Article, chunk: list[Sentence], ctx: _Context, body_start: int,
-                          docs=None):
+    def _parse(self, chunks: list[tuple[Article, list[Sentence]]]) -> list["_Parsed"]:
+        """Parse chunks of selected sentences (of one or many articles) in one go.
+
+        The tagger and parser run on every sentence; the actors of each chunk are found; spaCy's NER
+        then runs, in one batch, only on the sentences with a capitalized name that the actor lexicon
+        and the gazetteer leave open (see `mentions.ner_gate`)."""
         from spacy.tokens import Doc
 
         from eventwire.actors import find_actors
+        from eventwire.mentions.ner_gate import label_nationalities, needs_ner
+
+        with_ner = "ner" in self.nlp.pipe_names
+        texts = [s.text for _, chunk in chunks for s in chunk]
+        docs = iter(list(self.nlp.pipe(texts, batch_size=64, disable=["ner"] if with_ner else [])))
+        out, to_tag = [], []
+        for article, chunk in chunks:
+            chunk_docs = [next(docs) for _ in chunk]
+            joined = Doc.from_docs(chunk_docs, ensure_whitespace=True) if chunk_docs else None
+            # character offset of each sentence's doc inside the joined doc
+            offsets, tok = [], 0
+            for d in chunk_docs:
+                offsets.append(joined[tok].idx - d[0].idx if len(d) else 0)
+                tok += len(d)
+            # Whether state forces are foreign (ACLED inter 8) depends on the event's country, decided
+            # when the record is built, so no country is imposed here.
+            actors = (find_actors(joined, self.actors, country_hint=self._story_country(article),
+                                  foreign_inter=None) if joined is not None else [])
+            ner_by = []
+            for d, lo in zip(chunk_docs, offsets):
+                covered = [(a.start - lo, a.end - lo) for a in actors if lo <= a.start < lo + len(d.text)]
+                if with_ner and needs_ner(d, covered, self.gazetteer):
+                    to_tag.append(d)
+                    ner_by.append("model")
+                else:
+                    label_nationalities(d)
+                    ner_by.append("lexicons")
+            out.append(_Parsed(chunk_docs, offsets, actors, ner_by))
+        if to_tag:
+            for _ in self.nlp.get_pipe("ner").pipe(to_tag, batch_size=64):
+                pass
+        return out
+
+    def _chunk_candidates(self, article: Article, chunk: list[Sentence], ctx: _Context, body_start: int,
+                          parsed: "_Parsed"):
+        from spacy.tokens import Doc
+
         from eventwire.geo import resolve_places
 
-        if docs is None:
-            docs = list(self.nlp.pipe([s.text for s in chunk], batch_size=64))
-        joined = Doc.from_docs(docs, ensure_whitespace=True)
-        # character offset of each sentence's doc inside the joined doc
-        offsets, tok = [], 0
-        for d in docs:
-            offsets.append(joined[tok].idx - d[0].idx if len(d) else 0)
-            tok += len(d)
-        # Actors once over the chunk. Whether state forces are foreign (ACLED inter 8) depends on the
-        # event's country, decided when the record is built, so no country is imposed here.
-        all_actors = find_actors(joined, self.actors, country_hint=ctx.country_hint, foreign_inter=None)
+        docs, offsets, all_actors = parsed.docs, parsed.offsets, parsed.actors
+        if not docs:
+            return []
+        joined = Doc.from_docs(docs, ensure_whitespace=True)   # again: the NER labels are now set
         places = resolve_places(joined, self.gazetteer, dateline_place=article.dateline_place,
                                 country_hints=_country_hints(all_actors, ctx))
         readings: list[_Reading] = []
@@ -286,6 +317,16 @@ class Pipeline:
                 assoc2=list(roles.assoc2), place=place, claims=[r.claim],
             ))
         return out
+
+
+@dataclass
+class _Parsed:
+    """A chunk's parsed sentences, where each starts in their joined Doc, and the chunk's actors."""
+
+    docs: list
+    offsets: list[int]
+    actors: list[ActorMention]
+    ner_by: list[str]   # per sentence: "model" (spaCy's NER ran) or "lexicons" (our lexicons sufficed)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from eventwire.actors.lexicon import (
            default_lexicon,
            strip_period,
 )
-from eventwire.actors.matcher import find_actors
+from eventwire.actors.matcher import find_actors, prepare_matchers
 
 __all__ = ["Actor", "ActorLexicon", "Country", "EthnicGroup", "Role", "default_lexicon", "find_actors",
-           "strip_period"]
+           "prepare_matchers", "strip_period"]

@@ -76,6 +76,12 @@ def _english_tokenizer(vocab: Any):
     return make_tokenizer(SimpleNamespace(vocab=vocab, Defaults=English.Defaults))
 
 
+def prepare_matchers(lexicon: ActorLexicon, vocab: Any) -> None:
+    """Build the lexicon's phrase matchers for `vocab` now (a loader does this once, so that the first
+    article does not pay for it)."""
+    _compile(lexicon, vocab)
+
+
 def _compile(lexicon: ActorLexicon, vocab: Any) -> _Compiled:
     """Build the phrase matchers for this lexicon and vocab (cached on the lexicon)."""
     cached = lexicon._matchers.get(id(vocab))

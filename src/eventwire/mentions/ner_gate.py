@@ -1,0 +1,76 @@
+"""Which parsed sentences need spaCy's statistical NER?
+
+spaCy's NER costs about as much as its tagger and parser together (it has its own token encoder).
+Its labels matter to us only on capitalized names: places the gazetteer lacks, and people or
+organisations whose names are also places ("Hassan", "Jordan"). In a sentence whose every
+capitalized word is already settled by our own knowledge, NER can change nothing we use, so the
+extract pipeline runs it only on the other sentences. Settled words are:
+- words inside an actor or source name that the actor lexicon found ("Syrian Observatory for Human
+  Rights", "US-led coalition", "Hezbollah");
+- nationalities, and the stop words of the place cues (months, weekdays, titles, "The", ...);
+- a name the gazetteer holds as a country, a first-level region or a city of 100,000 people or more,
+  which needs no label to be taken as a place.
+Nationalities in a sentence that skips NER get the NORP label NER gives them, since place
+resolution counts them as evidence of the story's country.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+    from eventwire.geo.gazetteer import Gazetteer
+
+BIG_CITY = 100_000
+
+
+def needs_ner(doc: "Doc", covered: Iterable[tuple[int, int]], gazetteer: "Gazetteer") -> bool:
+    """True when `doc` (one parsed sentence) holds a capitalized name that our lexicons leave open.
+
+    `covered`: character spans of `doc.text` taken by actor or source mentions."""
+    from eventwire.geo.recognize import name_runs
+
+    spans = list(covered)
+    for start, end in name_runs(doc):
+        while start < end and doc[start].lower_ in ("the", "a", "an"):
+            start += 1
+        words = [doc[t] for t in range(start, end) if doc[t].text != "-" and not doc[t].is_lower]
+        open_words = [w for w in words if not _settled_word(w, spans)]
+        if open_words and not _known_place(doc[start:end].text, gazetteer):
+            return True
+    return False
+
+
+def label_nationalities(doc: "Doc") -> None:
+    """Give nationality words ("Syrian", "Afghan") of a sentence that skipped NER the NORP label."""
+    from spacy.tokens import Span
+
+    from eventwire.geo.gazetteer import demonyms
+    from eventwire.geo.normalize import fold
+
+    dem = demonyms()
+    doc.ents = [Span(doc, t.i, t.i + 1, label="NORP") for t in doc
+                if not t.is_lower and fold(t.text) in dem]
+
+
+def _settled_word(tok, covered: list[tuple[int, int]]) -> bool:
+    from eventwire.geo.gazetteer import demonyms
+    from eventwire.geo.normalize import fold, name_key
+    from eventwire.geo.recognize import load_cues
+
+    if any(start <= tok.idx < end for start, end in covered):
+        return True
+    if tok.i == 0 and tok.is_stop:
+        return True  # "The", "In", "After" opening the sentence
+    folded = fold(tok.text)
+    stop = load_cues().stop_words
+    return (folded in stop or name_key(tok.text) in stop or folded in demonyms()
+            or not any(ch.isalpha() for ch in folded))
+
+
+def _known_place(text: str, gazetteer: "Gazetteer") -> bool:
+    from eventwire.geo.recognize import _strong
+
+    return any(_strong(gazetteer, place, kind) or (kind == 0 and place.population >= BIG_CITY)
+               for place, kind, _ in gazetteer.lookup(text, loose=False))
