@@ -307,9 +307,8 @@ class Gazetteer:
     def candidates(self, name: str) -> list[Place]:
         """Places that `name` may refer to (exact key first, then transliteration variants; the user's own
         places first within each group, then landmarks, then the most populous)."""
-        hits = self.lookup(name)
-        hits.sort(key=lambda h: (h[2], self.origin(h[0]) != USER, h[1] > ALIAS, not _is_landmark(h[0]),
-                                 -h[0].population))
+        hits = sorted(self.lookup(name), key=lambda h: (h[2], self.origin(h[0]) != USER, h[1] > ALIAS,
+                                                        not _is_landmark(h[0]), -h[0].population))
         return [h[0] for h in hits]
 
     def has_name(self, name: str) -> bool:
