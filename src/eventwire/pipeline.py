@@ -175,6 +175,8 @@ class Pipeline:
         The tagger and parser run on every sentence; the actors of each chunk are found; spaCy's NER
         then runs, in one batch, only on the sentences with a capitalized name that the actor lexicon
         and the gazetteer leave open (see `mentions.ner_gate`)."""
+        import numpy
+        from spacy.attrs import ENT_IOB, ENT_TYPE
         from spacy.tokens import Doc
 
         from eventwire.actors import find_actors
@@ -205,23 +207,24 @@ class Pipeline:
                 else:
                     label_nationalities(d)
                     ner_by.append("lexicons")
-            out.append(_Parsed(chunk_docs, offsets, actors, ner_by))
+            out.append(_Parsed(chunk_docs, joined, offsets, actors, ner_by))
         if to_tag:
             for _ in self.nlp.get_pipe("ner").pipe(to_tag, batch_size=64):
                 pass
+        for parsed in out:  # the sentences' entity labels, now set, into their joined doc
+            if parsed.joined is not None:
+                labels = numpy.concatenate([d.to_array([ENT_IOB, ENT_TYPE]) for d in parsed.docs])
+                parsed.joined.from_array([ENT_IOB, ENT_TYPE], labels)
         return out
 
     def _chunk_candidates(self, article: Article, chunk: list[Sentence], ctx: _Context, body_start: int,
                           parsed: "_Parsed"):
-        from spacy.tokens import Doc
-
         from eventwire.geo import resolve_places
 
         docs, offsets, all_actors = parsed.docs, parsed.offsets, parsed.actors
         if not docs:
             return []
-        joined = Doc.from_docs(docs, ensure_whitespace=True)   # again: the NER labels are now set
-        places = resolve_places(joined, self.gazetteer, dateline_place=article.dateline_place,
+        places = resolve_places(parsed.joined, self.gazetteer, dateline_place=article.dateline_place,
                                 country_hints=_country_hints(all_actors, ctx))
         readings: list[_Reading] = []
         for i, (sent, sdoc) in enumerate(zip(chunk, docs)):
@@ -321,9 +324,10 @@ class Pipeline:
 
 @dataclass
 class _Parsed:
-    """A chunk's parsed sentences, where each starts in their joined Doc, and the chunk's actors."""
+    """A chunk's parsed sentences, their joined Doc and where each starts in it, and the chunk's actors."""
 
     docs: list
+    joined: object      # spacy Doc of the whole chunk (None for an empty chunk)
     offsets: list[int]
     actors: list[ActorMention]
     ner_by: list[str]   # per sentence: "model" (spaCy's NER ran) or "lexicons" (our lexicons sufficed)
