@@ -173,3 +173,12 @@ def test_acled_dev_notes_dates():
         got = resolve_event_date(row["notes"], None)  # never the gold date as publication date
         ok += got is not None and got.date == parse_gold_date(row["event_date"])
     assert ok / len(rows) >= 0.95
+
+
+def test_the_start_of_a_state_is_not_the_event_date():
+    pub = dt.date(2016, 7, 1)
+    d = resolve_event_date("Shelling killed two civilians in the city, divided since July 2012.", pub)
+    assert d is None   # no date of its own: the caller's default (the story's date) applies
+    # a day after "since" still dates what it opens ("since Saturday, 68 killed")
+    d = resolve_event_date("Since Saturday at least 68 civilians have been killed.", pub)
+    assert d.date == dt.date(2016, 6, 25)

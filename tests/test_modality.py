@@ -76,6 +76,36 @@ def test_may_the_month_is_not_a_modal():
     assert modality("On 3 May militants stormed the prison.") == "asserted"
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "More than 300,000 people have been killed in the country since the conflict began in 2011.",
+        "The war has killed more than 220,000 people and wounded at least a million, the UN says.",
+        "The conflict in the country, which has lasted five years, has killed more than 280,000 people.",
+        "Some 191,000 people have been killed since an uprising against the president's rule erupted.",
+        "The city has been ravaged by the war that began in March 2011 with anti-government protests.",
+        "Since then more than a quarter of a million people have been killed across the country.",
+        "Air strikes have killed 4,000 civilians since Moscow first intervened just over a year ago.",
+        "More than 180,000 people have been killed since March 2011 and half the population has fled.",
+    ],
+)
+def test_a_whole_wars_toll_is_background_not_an_event(sentence):
+    assert modality(sentence, PUBLISHED) == "background"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Russian war planes have killed 12 civilians in Idlib on Monday.",
+        "Since Saturday at least 68 civilians have been killed in air strikes on the town.",
+        "The fighting has killed 12 people in the district since Friday.",
+        "Government warplanes killed 12 people in the town on Friday.",
+    ],
+)
+def test_short_tolls_and_war_planes_stay_events(sentence):
+    assert modality(sentence, PUBLISHED) == "asserted"
+
+
 def test_past_year_needs_no_publication_when_phrased_as_history():
     assert modality("The town was overrun in 2014, when militants crossed the border.") == "background"
     # a current date next to an old year keeps the sentence asserted

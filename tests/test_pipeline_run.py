@@ -45,3 +45,12 @@ def test_run_matches_one_article_at_a_time_and_keeps_order(pipeline):
         assert r.error is None and r.events, r.record
         assert _rows(r.events) == alone[r.record]
     assert any(e.sub_event_type == "Attack" or e.event_type == "Battles" for e in results[2].events)
+
+
+def test_a_wars_toll_is_neither_an_event_nor_the_deaths_of_one(pipeline):
+    text = ("BEIRUT, June 30 (Wire) - Government air strikes killed five civilians in Douma on Thursday, "
+            "a monitor said. The conflict, which has lasted five years, has killed more than 280,000 "
+            "people.\n\nMore than 300,000 people have been killed since the war began in March 2011.")
+    events = pipeline.extract(text, published="2016-06-30", doc_id="toll")
+    assert [e.fatalities for e in events] == [5]
+    assert all(e.event_date.startswith("2016-06") for e in events)

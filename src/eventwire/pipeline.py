@@ -148,7 +148,7 @@ class Pipeline:
             chunk_parsed = pre if pre is not None else self._parse([(article, chunk)])[0]
             candidates.extend(self._chunk_candidates(article, chunk, ctx, body_start, chunk_parsed))
         units = merge_candidates(candidates)
-        _count_unit_fatalities(units, sentences)
+        _count_unit_fatalities(units, sentences, article.published)
         outlets = [o for o in (article.source or article.dateline_outlet,) if o]
         return [build_event(u, outlets) for u in units]
 
@@ -369,11 +369,13 @@ def _country_hints(actors: list[ActorMention], ctx: _Context) -> tuple[str, ...]
     return tuple(dict.fromkeys(hints + [c for c, _ in counts.most_common(3)]))
 
 
-def _count_unit_fatalities(units, sentences: list[Sentence]) -> None:
+def _count_unit_fatalities(units, sentences: list[Sentence], published: dt.date | None = None) -> None:
     """Deaths of each event: counted over its evidence sentences and the sentences that follow them
     in the same paragraph without telling another event ("Three soldiers died. Fatalities coded as 0").
-    A sentence's deaths are counted for the first event that cites it only, never twice."""
+    A sentence's deaths are counted for the first event that cites it only, never twice. A following
+    sentence that is background (a whole war's toll, history) adds none."""
     from eventwire.mentions.fatalities import count_fatalities
+    from eventwire.mentions.modality import modality
 
     index = {s.start: i for i, s in enumerate(sentences)}
     event_sentences = {e[1] for u in units for e in u.evidence}
@@ -388,7 +390,8 @@ def _count_unit_fatalities(units, sentences: list[Sentence]) -> None:
             j = i + 1
             while (j < len(sentences) and sentences[j].start not in event_sentences
                    and sentences[j].paragraph == sentences[i].paragraph):
-                picked.append(j)
+                if modality(sentences[j].text, published) != "background":
+                    picked.append(j)
                 j += 1
         fresh = [i for i in dict.fromkeys(picked) if i not in used]
         used.update(fresh)

@@ -349,6 +349,9 @@ def _find_dates(text: str, published: dt.date | None) -> tuple[DateMention, ...]
     return tuple(found)
 
 
+_SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:early|late|mid)[\s-]+)?$", re.IGNORECASE)
+
+
 def resolve_event_date(sentence_text: Any, published: dt.date | None, default: DateMention | None = None) -> DateMention | None:
     """The date that applies to the event in one sentence (``str`` or spaCy ``Span``).
 
@@ -358,7 +361,9 @@ def resolve_event_date(sentence_text: Any, published: dt.date | None, default: D
     """
     text = sentence_text if isinstance(sentence_text, str) else sentence_text.text
     mentions = find_dates(text, published)
-    current = [d for d in mentions if d.date is not None and d.kind not in ("past_year", "future")]
+    # "divided since July 2012": the month or year a state began is not when the event happened
+    current = [d for d in mentions if d.date is not None and d.kind not in ("past_year", "future")
+               and not (d.time_precision >= 3 and _SINCE_BEFORE.search(text, 0, d.start))]
     if current:
         return min(current, key=lambda d: (d.time_precision, d.kind != "explicit", d.start))
     for kind in ("past_year", "future"):
