@@ -379,3 +379,19 @@ def test_candidate_scores_without_labels_equal_the_explained_parts(gaz, nlp):
                             assert _context_points(place, variant, story, appos, others) == sum(p for _, p in parts)
                             compared += 1
     assert compared > 500
+
+
+def test_reporting_organisations_are_not_places(gaz, nlp):
+    doc = nlp("State news agency SANA said the Syrian Observatory reported clashes in Aleppo, the Libya "
+              "Herald added.")
+    assert [t.text for t in find_toponyms(doc, gaz)] == ["Aleppo"]
+
+
+def test_a_variant_spelling_is_sought_in_the_leading_country_only(gaz, nlp):
+    # the story is about Syria; Russia is only the home of an actor. "Syrias" (an apostrophe lost in
+    # scraping) spells like Sirius in Russia, which the story's main country rules out
+    doc = nlp("Dozens of people have been killed in Syrias northern Idlib province. Government troops "
+              "shelled Aleppo and Hama in Syria, Russian officials said. The Syrian army said the strikes "
+              "in Syria hit rebel depots.")
+    places = {m.text: m.place for m in resolve_places(doc, gaz, country_hints=("SY", "RU"))}
+    assert all(p is None or p.country == "SY" for p in places.values()), places

@@ -54,3 +54,12 @@ def test_a_wars_toll_is_neither_an_event_nor_the_deaths_of_one(pipeline):
     events = pipeline.extract(text, published="2016-06-30", doc_id="toll")
     assert [e.fatalities for e in events] == [5]
     assert all(e.event_date.startswith("2016-06") for e in events)
+
+
+def test_an_x_based_place_is_not_where_the_event_happened(pipeline):
+    text = ("The Britain-based monitor said Islamic State militants killed 12 civilians on Sunday. "
+            "US-backed fighters clashed with the militants in Manbij on Monday.")
+    events = pipeline.extract(text, published="2016-07-04", doc_id="based")
+    assert events and "United Kingdom" not in {e.country for e in events}
+    assert "United States" not in {e.country for e in events}
+    assert "Manbij" in {e.location for e in events}

@@ -7,6 +7,7 @@ story as context, and each sentence then yields candidates that are merged into 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Iterable, Iterator
@@ -232,6 +233,7 @@ class Pipeline:
             # the dateline names where the story was filed, not where events happened
             local = [_shift(p, -lo) for p in places
                      if lo <= p.start and p.end <= hi and sent.start + p.start - lo >= body_start]
+            local = [p for p in local if not _attributive(p, sent.text)]
             actors = [_shift(a, -lo) for a in all_actors if lo <= a.start and a.end <= hi]
             readings.extend(self._read_sentence(article, sent, sdoc, local, actors, ctx))
         # one batched call for all clauses of the chunk (the classifier's per-call cost dominates)
@@ -403,6 +405,18 @@ def _default_date(ctx: _Context):
     if ctx.anchor_date is None:
         return None
     return DateMention(0, 0, "", ctx.anchor_date, ctx.anchor_precision or 2, kind="default")
+
+
+def _attributive(p: PlaceMention, text: str) -> bool:
+    """"the Britain-based monitor", "US-backed fighters": a place that says who someone is, not where the
+    event happened (still a place mention for `geoparse`)."""
+    from eventwire.geo.recognize import load_cues
+
+    m = _HYPHEN_WORD.match(text, p.end)
+    return bool(m) and m.group(1).lower() in load_cues().not_place_before_hyphen
+
+
+_HYPHEN_WORD = re.compile(r"-([A-Za-z]+)")
 
 
 def _shift(p, delta: int):

@@ -11,6 +11,7 @@ capitalization and a demand for evidence (a preposition, a place noun, or a stro
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -55,6 +56,7 @@ class Cues:
     relations_after: frozenset[str]
     stop_words: frozenset[str]
     not_place_after: frozenset[str]
+    not_place_before_hyphen: frozenset[str] = frozenset()
     hyphen_connectors: frozenset[str] = frozenset()
     name_nouns: frozenset[str] = frozenset()
 
@@ -73,6 +75,7 @@ def load_cues() -> Cues:
         relations_after=frozenset(str(w).lower() for w in raw["relations_after"]),
         stop_words=frozenset(fold(str(w)) for w in raw["stop_words"]),
         not_place_after=frozenset(str(w).lower() for w in raw.get("not_place_after", ())),
+        not_place_before_hyphen=frozenset(str(w).lower() for w in raw.get("not_place_before_hyphen", ())),
         hyphen_connectors=frozenset(str(w).lower() for w in raw.get("hyphen_connectors", ())),
         name_nouns=frozenset(str(w).lower() for w in raw.get("name_nouns", ())),
     )
@@ -273,6 +276,8 @@ def toponyms_and_text(doc: "Doc", gaz: "Gazetteer | None" = None) -> tuple[list[
         from .gazetteer import load_gazetteer
 
         gaz = load_gazetteer()
+    from eventwire.mentions.reporters import reporter_spans
+
     cues = load_cues()
     tk = _Tokens(doc)
     n = tk.n
@@ -283,6 +288,11 @@ def toponyms_and_text(doc: "Doc", gaz: "Gazetteer | None" = None) -> tuple[list[
             label_of[t] = ent
     found: list[Toponym] = []
     taken = [False] * n
+    doc_text = tk.doc_text()
+    # the names of news organisations and monitors hold no place ("SANA", "Libya Herald")
+    for start, end in reporter_spans(doc_text):
+        for t in range(bisect_left(tk.idx, start), bisect_left(tk.idx, end)):
+            taken[t] = True
     before_memo: dict[int, tuple] = {}
 
     def context(ts: int, te: int) -> tuple[str | None, str | None, str | None, bool]:
@@ -471,8 +481,7 @@ def toponyms_and_text(doc: "Doc", gaz: "Gazetteer | None" = None) -> tuple[list[
                     continue
             i += 1
     found.sort(key=lambda t: t.start)
-    text = tk.doc_text()
-    return _share_plural_noun(_share_between(found, text), text, cues), text
+    return _share_plural_noun(_share_between(found, doc_text), doc_text, cues), doc_text
 
 
 def _share_plural_noun(found: list[Toponym], text: str, cues: Cues) -> list[Toponym]:

@@ -110,6 +110,13 @@ class _Story:
         self.admin1 = admin1
         self.dateline = dateline
 
+    def leads(self, cc: str | None) -> bool:
+        """Does the story say at least half as much about country `cc` as about its main country? Foreign
+        actors' home countries are in the story too ("Russian aircraft" in a Syrian story) but weigh
+        less; a story of a border region names both of its countries often."""
+        n = self.countries.get(cc or "", 0)
+        return bool(n) and 2 * n >= max(self.countries.values())
+
     def country_bonus(self, cc: str) -> float:
         n = self.countries.get(cc, 0)
         if not n:
@@ -374,10 +381,11 @@ def resolve_places(doc: "Doc", gaz: Gazetteer, dateline_place: str | None = None
             if not cands:
                 return None, None, 0.0
         for place, kind, level in cands:
-            if level == 1 and within is None and not story.countries.get(place.country) \
+            if level == 1 and within is None and not story.leads(place.country) \
                     and t.country_hint != place.country:
-                continue  # a transliteration variant must agree with the story's countries (measured:
-                # accepting context-free variants lowers accuracy on ACLED notes)
+                continue  # a transliteration variant must be in a leading country of the story (measured:
+                # accepting context-free variants lowers accuracy on ACLED notes; in a Syrian story
+                # naming Russian aircraft, "Syrias" is not Sirius in Russia)
             s = _base_score(place, kind, level, gaz.origin(place)) + _context_points(place, t, story, appos[i], near)
             if s > best[0]:
                 best = (s, place, kind, level)
@@ -750,8 +758,8 @@ def rank_candidates(gaz: Gazetteer, text: str, countries: Iterable[str] = (),
         skipped = None
         if id(place) not in kept:
             skipped = "an admin area named after its main town means the town, unless the phrase says area"
-        elif level == 1 and not story.countries.get(place.country):
-            skipped = "a transliteration variant is only taken in one of the story's countries (--country)"
+        elif level == 1 and not story.leads(place.country):
+            skipped = "a transliteration variant is only taken in a leading country of the story (--country)"
         out.append(RankedCandidate(place, origin, kind, level, round(sum(p for _, p in parts), 3), parts, skipped))
     out.sort(key=lambda c: (c.skipped is not None, -c.score))
     return out

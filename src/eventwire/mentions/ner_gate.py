@@ -19,7 +19,6 @@ resolution counts them as evidence of the story's country.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
@@ -36,24 +35,17 @@ BIG_CITY = 100_000
 class _Known:
     nationality_words: frozenset[str]   # as written ("Kurdish", "Sunni", "Syrians")
     time_words: frozenset[str]          # lower case ("jul", "monday")
-    reporters: re.Pattern[str]          # names of news organisations and monitors
 
 
 @lru_cache(maxsize=1)
 def _known() -> _Known:
-    from importlib import resources
-
-    from eventwire.datafiles import load_yaml
     from eventwire.mentions.entities import load_entity_lexicon
     from eventwire.mentions.lexicon import load_language
 
     times = load_language("time_words")
-    raw = load_yaml((resources.files("eventwire.data") / "entities" / "reporters.yaml").read_text("utf-8"))
-    names = sorted({str(n) for group in raw.values() for n in group}, key=len, reverse=True)
     return _Known(
         nationality_words=load_entity_lexicon().nationality_words,
         time_words=frozenset(str(w).lower() for key in ("months", "weekdays") for w in times[key]),
-        reporters=re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])"),
     )
 
 
@@ -63,7 +55,9 @@ def needs_ner(doc: "Doc", covered: Iterable[tuple[int, int]], gazetteer: "Gazett
     `covered`: character spans of `doc.text` taken by actor or source mentions."""
     from eventwire.geo.recognize import name_runs
 
-    spans = list(covered) + [m.span() for m in _known().reporters.finditer(doc.text)]
+    from eventwire.mentions.reporters import reporter_spans
+
+    spans = list(covered) + reporter_spans(doc.text)
     for start, end in name_runs(doc):
         while start < end and doc[start].lower_ in ("the", "a", "an"):
             start += 1
