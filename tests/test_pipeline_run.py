@@ -63,3 +63,12 @@ def test_an_x_based_place_is_not_where_the_event_happened(pipeline):
     assert events and "United Kingdom" not in {e.country for e in events}
     assert "United States" not in {e.country for e in events}
     assert "Manbij" in {e.location for e in events}
+
+
+def test_a_foreign_country_named_as_the_doer_is_not_the_place(pipeline):
+    text = ("DAMASCUS (Wire) - Syrian troops shelled rebel positions in Idlib on Monday. Russia carried out "
+            "air strikes in support of government forces on Tuesday. U.S. air strikes killed 12 Islamic State "
+            "fighters on Wednesday.")
+    events = pipeline.extract(text, published="2016-07-08", doc_id="doer")
+    assert len(events) == 3
+    assert {e.country for e in events} == {"Syria"}

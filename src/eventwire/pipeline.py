@@ -225,15 +225,17 @@ class Pipeline:
         docs, offsets, all_actors = parsed.docs, parsed.offsets, parsed.actors
         if not docs:
             return []
+        hints = _country_hints(all_actors, ctx)
         places = resolve_places(parsed.joined, self.gazetteer, dateline_place=article.dateline_place,
-                                country_hints=_country_hints(all_actors, ctx))
+                                country_hints=hints)
         readings: list[_Reading] = []
         for i, (sent, sdoc) in enumerate(zip(chunk, docs)):
             lo, hi = offsets[i], offsets[i] + len(sent.text)   # sdoc.text == sent.text
             # the dateline names where the story was filed, not where events happened
             local = [_shift(p, -lo) for p in places
                      if lo <= p.start and p.end <= hi and sent.start + p.start - lo >= body_start]
-            local = [p for p in local if not _attributive(p, sent.text)]
+            local = [p for p in local
+                     if not _attributive(p, sent.text) and not _foreign_doer(p, sdoc, hints[:1])]
             actors = [_shift(a, -lo) for a in all_actors if lo <= a.start and a.end <= hi]
             readings.extend(self._read_sentence(article, sent, sdoc, local, actors, ctx))
         # one batched call for all clauses of the chunk (the classifier's per-call cost dominates)
@@ -417,6 +419,15 @@ def _attributive(p: PlaceMention, text: str) -> bool:
 
 
 _HYPHEN_WORD = re.compile(r"-([A-Za-z]+)")
+
+
+def _foreign_doer(p: PlaceMention, sdoc, home: tuple[str, ...]) -> bool:
+    """"Russia bombed the town", "U.S. air strikes hit...": a foreign country named as the doer (subject
+    or noun modifier) is a party, not where the event happened. `home`: the story's main country."""
+    if not home or p.place is None or p.place.feature not in _COUNTRY_LEVEL or p.place.country == home[0]:
+        return False
+    span = sdoc.char_span(p.start, p.end, alignment_mode="expand")
+    return span is not None and span.root.dep_ in ("nsubj", "nsubjpass", "compound")
 
 
 def _shift(p, delta: int):
