@@ -68,6 +68,8 @@ class Pipeline:
             self.gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
             self.actors = actors if actors is not None else ActorLexicon.load(extra=list(actor_files))
             prepare_matchers(self.actors, self.nlp.vocab)
+            if pending is not None and not pending.done():
+                _warm_up()   # while the classifier is still loading: what the first article would build
             self.classifier = classifier if pending is None else pending.result()
         self.max_chars = max_chars
 
@@ -348,6 +350,21 @@ class _Reading:
     date: DateMention
     claim: Claim
     speaker_actors: list[ActorMention]
+
+
+def _warm_up() -> None:
+    """Build the lexicons that the first article would otherwise build (cached for the process)."""
+    from eventwire.geo.recognize import load_cues
+    from eventwire.mentions.claims import _lex as claim_lexicon
+    from eventwire.mentions.dates import _patterns as date_patterns
+    from eventwire.mentions.fatalities import _lex as fatality_lexicon
+    from eventwire.mentions.modality import _cues as modality_cues
+    from eventwire.mentions.ner_gate import _known as gate_knowledge
+    from eventwire.mentions.reporters import reporter_spans
+
+    for build in (modality_cues, date_patterns, claim_lexicon, fatality_lexicon, gate_knowledge, load_cues):
+        build()
+    reporter_spans("")
 
 
 def _load_classifier():
