@@ -202,9 +202,9 @@ class Pipeline:
             actors = (find_actors(joined, self.actors, country_hint=self._story_country(article),
                                   foreign_inter=None) if joined is not None else [])
             ner_by = []
-            for d, lo in zip(chunk_docs, offsets):
-                covered = [(a.start - lo, a.end - lo) for a in actors if lo <= a.start < lo + len(d.text)]
-                if with_ner and needs_ner(d, covered, self.gazetteer):
+            for sent, d, lo in zip(chunk, chunk_docs, offsets):   # sent.text == d.text
+                covered = [(a.start - lo, a.end - lo) for a in actors if lo <= a.start < lo + len(sent.text)]
+                if with_ner and needs_ner(d, covered, self.gazetteer, text=sent.text):
                     to_tag.append(d)
                     ner_by.append("model")
                 else:

@@ -5,6 +5,7 @@ Nothing is written there unless the user runs `eventwire gazetteer download/impo
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -41,3 +42,12 @@ def downloads_dir(root: str | Path | None = None) -> Path:
 def existing_layers(root: str | Path | None = None) -> list[Path]:
     """The user's index files that exist, highest priority first (own places, then imported GeoNames)."""
     return [p for p in (user_index_path(root), imported_index_path(root)) if p.exists()]
+
+
+def sha256_of(path: Path) -> str:
+    """Hex SHA-256 of a file, read in 1 MB blocks (downloads are checked and imports recorded with it)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

@@ -12,7 +12,6 @@ Last-Modified in `manifest.json`, and is not fetched again while the server repo
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import http.client
 import json
 import os
@@ -24,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .datadir import MANIFEST
+from .datadir import MANIFEST, sha256_of
 from .geonames import GazetteerError, known_country_codes
 
 DEFAULT_BASE_URL = "https://download.geonames.org/export/dump"
@@ -109,14 +108,6 @@ def _server_state(url: str) -> tuple[int | None, str | None]:
         return None, None
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def download_file(url: str, dest: Path, progress: Progress | None = None, refresh: bool = False) -> Downloaded:
     """Fetch `url` into `dest` (a directory), resuming an earlier `.part`, checking size and contents."""
     dest.mkdir(parents=True, exist_ok=True)
@@ -127,7 +118,7 @@ def download_file(url: str, dest: Path, progress: Progress | None = None, refres
     if known and target.exists() and not refresh:
         size, modified = _server_state(url)
         if size == known.get("size") and modified == known.get("last_modified") and size is not None \
-                and target.stat().st_size == size and _sha256(target) == known.get("sha256"):
+                and target.stat().st_size == size and sha256_of(target) == known.get("sha256"):
             if progress:
                 progress(name, size, size)
             return Downloaded(name, target, size, known["sha256"], reused=True)
@@ -140,7 +131,7 @@ def download_file(url: str, dest: Path, progress: Progress | None = None, refres
         raise GazetteerError(f"{name}: received {size:,} bytes, the server announced {total:,}; "
                              "run the same command again to resume")
     _check_contents(part, name)
-    sha = _sha256(part)
+    sha = sha256_of(part)
     os.replace(part, target)
     manifest["files"][name] = {"url": url, "size": size, "sha256": sha, "last_modified": modified,
                                "downloaded": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}

@@ -9,13 +9,12 @@ table) is left out and named, the others are imported; the live index is swapped
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .datadir import imported_index_path, user_index_path
+from .datadir import imported_index_path, sha256_of, user_index_path
 from .geonames import (
     DEFAULT_CLASSES,
     FEATURE_CLASSES,
@@ -70,14 +69,6 @@ def check_classes(classes: str) -> str:
         raise GazetteerError(f"unknown feature class(es) {''.join(bad) or '(none given)'}: "
                              f"expected letters among {''.join(sorted(FEATURE_CLASSES))} (default {DEFAULT_CLASSES})")
     return "".join(sorted(set(letters), key=DEFAULT_CLASSES.find))
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _embedded_index() -> Path:
@@ -351,4 +342,4 @@ def add_user_places(path: str | Path, data_dir: str | Path | None = None,
 
 
 __all__ = ["ALIAS", "FileResult", "ImportResult", "UserPlace", "add_user_places", "check_classes", "import_files",
-           "read_user_places", "sha256_of"]
+           "read_user_places"]

@@ -23,6 +23,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
+from eventwire.geo.gazetteer import demonyms
+from eventwire.geo.normalize import fold, name_key
+from eventwire.geo.recognize import _strong, load_cues, name_runs
+from eventwire.mentions.reporters import reporter_spans
+
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
@@ -49,15 +54,13 @@ def _known() -> _Known:
     )
 
 
-def needs_ner(doc: "Doc", covered: Iterable[tuple[int, int]], gazetteer: "Gazetteer") -> bool:
+def needs_ner(doc: "Doc", covered: Iterable[tuple[int, int]], gazetteer: "Gazetteer",
+              text: str | None = None) -> bool:
     """True when `doc` (one parsed sentence) holds a capitalized name that our lexicons leave open.
 
-    `covered`: character spans of `doc.text` taken by actor or source mentions."""
-    from eventwire.geo.recognize import name_runs
-
-    from eventwire.mentions.reporters import reporter_spans
-
-    spans = list(covered) + reporter_spans(doc.text)
+    `covered`: character spans of `doc.text` taken by actor or source mentions; `text`: `doc.text` when
+    the caller holds it (spaCy rebuilds it on each access)."""
+    spans = list(covered) + reporter_spans(doc.text if text is None else text)
     for start, end in name_runs(doc):
         while start < end and doc[start].lower_ in ("the", "a", "an"):
             start += 1
@@ -77,16 +80,10 @@ def label_nationalities(doc: "Doc") -> None:
 
 
 def _nationality(text: str) -> bool:
-    from eventwire.geo.gazetteer import demonyms
-    from eventwire.geo.normalize import fold
-
     return text in _known().nationality_words or fold(text) in demonyms()
 
 
 def _settled_word(tok, covered: list[tuple[int, int]]) -> bool:
-    from eventwire.geo.normalize import fold, name_key
-    from eventwire.geo.recognize import load_cues
-
     if any(start <= tok.idx < end for start, end in covered):
         return True
     if tok.i == 0 and (tok.is_stop or tok.pos_ != "PROPN"):
@@ -98,7 +95,5 @@ def _settled_word(tok, covered: list[tuple[int, int]]) -> bool:
 
 
 def _known_place(text: str, gazetteer: "Gazetteer") -> bool:
-    from eventwire.geo.recognize import _strong
-
     return any(_strong(gazetteer, place, kind) or (kind == 0 and place.population >= BIG_CITY)
                for place, kind, _ in gazetteer.lookup(text, loose=False))
